@@ -1,0 +1,6 @@
+"""``python -m gebied``."""
+
+from gebied.cli import main
+
+if __name__ == "__main__":
+    main()

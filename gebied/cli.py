@@ -1,0 +1,28 @@
+"""The ``gebied`` command line (typer). Commands and options are Dutch.
+
+This is the only module of the library that may reach ``maps/`` and ``api/``.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from gebied import cli_steps
+
+app = typer.Typer(
+    name="gebied",
+    help="Gebiedsgerichte planning van de versterkingsoperatie in Groningen.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+app.command("controleer")(cli_steps.controleer)
+app.command("koppel")(cli_steps.koppel)
+# --- further step commands are registered below this line ---
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()
