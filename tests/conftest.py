@@ -1,0 +1,42 @@
+"""Shared fixtures. Real-data fixtures skip with a reason when ../shared is absent."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+PROGRAMMA = SHARED / "programma_stad_groningen.csv"
+PC4 = SHARED / "real" / "pc4_polygons_groningen_cbs2020.gpkg"
+GEMEENTEN_2017 = SHARED / "real" / "gemeenten_2017_groningen_cbs_wijkbuurtkaart.gpkg"
+ARTEFACTS = ROOT / "tests" / "artefacten"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The shared data folder; skips the test when it is absent."""
+    if not PROGRAMMA.exists():
+        pytest.skip(f"gedeelde data ontbreekt: {SHARED} (alleen beschikbaar naast de projectmap)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def programma(shared_data):
+    """The shared programme file, validated and joined to the real PC4 polygons (`pc4_*`)."""
+    from gebied import join_areas, read_addresses, read_areas
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        addresses = read_addresses(PROGRAMMA)
+        pc4 = read_areas(PC4, code_column="postcode")
+        return join_areas(addresses, {"pc4": pc4})
+
+
+@pytest.fixture(scope="session")
+def artefacts() -> Path:
+    """Folder for test artefacts (screenshots, rendered pages)."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTEFACTS
