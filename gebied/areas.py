@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -124,8 +125,10 @@ def prepare_areas(
             ),
             stacklevel=2,
         )
-        fixed = shapely.make_valid(geom[invalid].values)
-        geom[invalid] = [_polygonal(g) for g in fixed]
+        mask = invalid.to_numpy()
+        values = np.asarray(geom.values, dtype=object).copy()
+        values[mask] = [_polygonal(g) for g in shapely.make_valid(values[mask])]
+        geom = gpd.GeoSeries(values, index=geom.index, crs=geom.crs)
     out = gpd.GeoDataFrame(
         {
             "code": areas[code].astype("string").str.strip(),

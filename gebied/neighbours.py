@@ -1,0 +1,102 @@
+"""Neighbour graph of addresses: pairs within a distance or in the same building (pand).
+
+The pairs are the edges of an undirected graph over the *positions* (0 … n-1) of the
+addresses. They are found with a KD-tree (``scipy.spatial.cKDTree``) and completed with
+every pair of addresses that share a ``pand_id``, however far apart their points are.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+PAIR_COLUMNS = ("i", "j", "afstand_m", "zelfde_pand")
+
+
+def address_coordinates(addresses: pd.DataFrame) -> np.ndarray:
+    """RD New coordinates (n × 2, metres) of point addresses.
+
+    Uses the geometry when present (reprojected to EPSG:28992 when it has another CRS),
+    otherwise the ``x`` and ``y`` columns.
+    """
+    if isinstance(addresses, gpd.GeoDataFrame) and addresses._geometry_column_name in addresses:
+        geom = addresses.geometry
+        if geom.crs is not None and geom.crs.to_epsg() != 28992:
+            geom = geom.to_crs(28992)
+        return np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)])
+    return addresses[["x", "y"]].to_numpy(float)
+
+
+def _same_building_pairs(pand: pd.Series) -> np.ndarray:
+    """All unordered position pairs (i < j) of addresses sharing a non-empty ``pand_id``."""
+    codes, _ = pd.factorize(pand.astype("string"), use_na_sentinel=True)
+    idx = np.flatnonzero(codes >= 0)
+    if idx.size < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    order = idx[np.argsort(codes[idx], kind="stable")]
+    groups = codes[order]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    sizes = np.diff(np.r_[starts, order.size])
+    parts = []
+    for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
+        members = order[start : start + size]
+        a, b = np.triu_indices(size, k=1)
+        parts.append(np.column_stack([members[a], members[b]]))
+    if not parts:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(parts).astype(np.int64)
+    return np.sort(pairs, axis=1)
+
+
+def neighbour_pairs(addresses: pd.DataFrame, *, distance: float = 50.0) -> pd.DataFrame:
+    """Unique unordered neighbour pairs of addresses.
+
+    Two addresses are neighbours when their points are at most ``distance`` metres apart
+    or when they share a ``pand_id``.
+
+    Parameters
+    ----------
+    addresses
+        Point addresses (GeoDataFrame in any CRS, or a frame with RD ``x``/``y``).
+    distance
+        Neighbour distance in metres (>= 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``i``, ``j`` (row positions, always ``i < j``; each pair once),
+        ``afstand_m`` (float, metres) and ``zelfde_pand`` (bool), sorted by ``i``, ``j``.
+    """
+    if distance < 0 or not np.isfinite(distance):
+        raise ValueError(f"distance must be a finite number >= 0, got {distance!r}")
+    n = len(addresses)
+    if n < 2:
+        return _empty_pairs()
+    xy = address_coordinates(addresses)
+    tree = cKDTree(xy)
+    near = tree.query_pairs(r=float(distance), output_type="ndarray").astype(np.int64)
+    near = np.sort(near, axis=1) if near.size else near.reshape(0, 2)
+    if "pand_id" in addresses.columns:
+        pand = _same_building_pairs(addresses["pand_id"])
+    else:
+        pand = np.empty((0, 2), dtype=np.int64)
+    key_near = near[:, 0] * n + near[:, 1]
+    key_pand = pand[:, 0] * n + pand[:, 1]
+    keys = np.union1d(key_near, key_pand)
+    i, j = keys // n, keys % n
+    d = np.hypot(xy[i, 0] - xy[j, 0], xy[i, 1] - xy[j, 1])
+    same = np.isin(keys, key_pand, assume_unique=False)
+    return pd.DataFrame({"i": i, "j": j, "afstand_m": d, "zelfde_pand": same})
+
+
+def _empty_pairs() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "i": np.empty(0, np.int64),
+            "j": np.empty(0, np.int64),
+            "afstand_m": np.empty(0, float),
+            "zelfde_pand": np.empty(0, bool),
+        }
+    )
