@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from gebied import cli_steps
+from gebied import cli_plan, cli_steps
 
 app = typer.Typer(
     name="gebied",
@@ -21,6 +21,17 @@ app = typer.Typer(
 app.command("controleer")(cli_steps.controleer)
 app.command("koppel")(cli_steps.koppel)
 # --- further step commands are registered below this line ---
+
+
+def _map_renderers():
+    """The map outputs of `gebied plan`, drawn by ``maps/`` (reached only from here)."""
+    from maps.plan import plan_renderers
+
+    return plan_renderers()
+
+
+app.command("plan")(cli_plan.plan_command(_map_renderers))
+app.command("demo")(cli_plan.demo_command(_map_renderers))
 
 
 def main() -> None:

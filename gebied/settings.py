@@ -1,0 +1,145 @@
+"""All settings of a `gebied plan` run, read from and written to TOML (plan.toml).
+
+Every setting has a documented default; CLI flags override the file. The run writes
+the settings it used as ``plan.toml`` so that it can be repeated exactly.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from gebied.errors import GebiedError
+
+DEFAULT_CAPACITY = {"opname": 400, "beoordeling": 400, "uitvoering": 150}
+
+
+@dataclass
+class InvoerSettings:
+    adressen: str = ""
+    gebieden: list[str] = field(default_factory=list)
+    max_afstand: float = 50.0
+
+
+@dataclass
+class ClusterSettings:
+    gebied: str = ""  # empty: the finest area layer given
+    min: int = 10
+    max: int = 150
+    doel: int = 60
+    alle: bool = False
+
+
+@dataclass
+class VlaggenSettings:
+    afstand: float = 50.0
+
+
+@dataclass
+class PlanningSettings:
+    capaciteit: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CAPACITY))
+    capaciteit_bestand: str = ""
+    periode: str = "kwartaal"
+    start: str = "2027-K1"
+    strategie: str = "plan"
+    vast: str = ""
+    tijdslimiet: float = 10.0
+    seed: int = 0
+
+
+@dataclass
+class UitvoerSettings:
+    titel: str = "Lokaal plan van aanpak versterking"
+    peildatum: str = ""
+    niveau: str = ""  # area level of maps and public figures; empty: the cluster level
+    drempel: int = 10
+    pdf: bool = True
+    fictief: bool = False
+
+
+@dataclass
+class PlanSettings:
+    """Settings of one plan run, grouped as the sections of plan.toml."""
+
+    invoer: InvoerSettings = field(default_factory=InvoerSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
+    vlaggen: VlaggenSettings = field(default_factory=VlaggenSettings)
+    planning: PlanningSettings = field(default_factory=PlanningSettings)
+    uitvoer: UitvoerSettings = field(default_factory=UitvoerSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def override(self, section: str, **values: Any) -> None:
+        """Set values that were given (not None) on one section, e.g. from CLI flags."""
+        target = getattr(self, section)
+        for key, value in values.items():
+            if value is not None:
+                setattr(target, key, value)
+
+
+def _check_type(value: Any, default: Any, where: str, file: str) -> Any:
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise GebiedError(f"{where} moet true of false zijn, niet {value!r}", file=file)
+        return value
+    if isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise GebiedError(f"{where} moet een getal zijn, niet {value!r}", file=file)
+        return type(default)(value) if isinstance(default, float) or float(value).is_integer() else value
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise GebiedError(f"{where} moet tekst zijn, niet {value!r}", file=file)
+        return value
+    if isinstance(default, list):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise GebiedError(f"{where} moet een lijst met tekst zijn", file=file)
+        return value
+    if isinstance(default, dict):
+        if not isinstance(value, dict) or not all(isinstance(v, (int, float)) for v in value.values()):
+            raise GebiedError(f"{where} moet een tabel naam = getal zijn", file=file)
+        return dict(value)
+    return value
+
+
+def load_settings(path: str | Path | None) -> PlanSettings:
+    """Read plan.toml (or return the defaults when ``path`` is None).
+
+    Unknown sections or keys and wrong types are errors naming the file and key.
+    """
+    settings = PlanSettings()
+    if path is None:
+        return settings
+    path = Path(path)
+    if not path.exists():
+        raise GebiedError("instellingenbestand niet gevonden", file=str(path))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise GebiedError(f"ongeldig TOML: {exc}", file=str(path)) from None
+    sections = {f.name for f in fields(PlanSettings)}
+    for name, values in data.items():
+        if name not in sections or not isinstance(values, dict):
+            raise GebiedError(
+                f"onbekende sectie [{name}]; bekend zijn: {', '.join(sorted(sections))}", file=str(path)
+            )
+        target = getattr(settings, name)
+        known = {f.name for f in fields(target)}
+        for key, value in values.items():
+            if key not in known:
+                raise GebiedError(
+                    f"onbekende instelling {name}.{key}; bekend zijn: {', '.join(sorted(known))}",
+                    file=str(path),
+                )
+            setattr(target, key, _check_type(value, getattr(target, key), f"{name}.{key}", str(path)))
+    return settings
+
+
+def dump_settings(settings: PlanSettings) -> str:
+    """The settings as TOML text (what ``plan.toml`` in the output folder holds)."""
+    header = "# Instellingen van deze gebied-plan-run; herhaal met: gebied plan --config plan.toml\n"
+    return header + tomli_w.dumps(settings.to_dict())
