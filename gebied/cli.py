@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from gebied import cli_plan, cli_steps
+from gebied import cli_flags
 
 app = typer.Typer(
     name="gebied",
@@ -21,6 +22,8 @@ app = typer.Typer(
 app.command("controleer")(cli_steps.controleer)
 app.command("koppel")(cli_steps.koppel)
 # --- further step commands are registered below this line ---
+app.command("vlaggen")(cli_flags.vlaggen)
+app.command("signalen")(cli_flags.signalen)
 
 
 def _map_renderers():
