@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import typer
 
-from gebied import cli_plan, cli_steps
+from gebied import cli_i18n, cli_plan, cli_steps
+
+cli_i18n.install()
 from gebied import cli_flags
 
 app = typer.Typer(

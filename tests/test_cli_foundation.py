@@ -141,3 +141,13 @@ def test_python_m_gebied_subprocess_no_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
     help_proc = subprocess.run([sys.executable, "-m", "gebied", "--help"], capture_output=True, text=True)
     assert help_proc.returncode == 0 and "koppel" in help_proc.stdout
+
+
+def test_help_and_usage_errors_are_dutch():
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "Gebruik" in result.output and "Opdrachten" in result.output
+    assert "Show this message" not in result.output
+    result = run("koppel")
+    assert result.exit_code == 2
+    assert "ontbreekt" in result.output
