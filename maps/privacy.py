@@ -1,0 +1,202 @@
+"""Aggregates for the public map: counts per area, small areas merged, small counts suppressed.
+
+The public map only ever receives the frame :func:`aggregate_public` returns: one row per
+(possibly merged) area, every count already turned into display text.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from gebied.codes import NCG_FASEN
+from gebied.errors import GebiedError
+from maps.plan import check_layers
+
+#: The smallest threshold allowed (CBS publishes small-area figures from 5 upwards).
+MIN_THRESHOLD = 5
+
+COUNT_COLUMNS: tuple[str, ...] = (
+    "aantal_adressen",
+    "in_programma",
+    *(f"fase_{f}" for f in NCG_FASEN),
+    "risico_verhoogd",
+    "aantal_vlaggen",
+)
+
+
+def suppress(count: int, threshold: int) -> str:
+    """Display text of a count: ``"< threshold"`` for 1 … threshold-1, else the number."""
+    n = int(count)
+    if 0 < n < threshold:
+        return f"< {threshold}"
+    return str(n)
+
+
+def _area_counts(layers: dict[str, pd.DataFrame], areas: gpd.GeoDataFrame, level: str) -> pd.DataFrame:
+    """Counts per area code from the addresses (or from ``gebieden`` when they are absent)."""
+    codes = areas["code"].astype(str)
+    out = pd.DataFrame(index=pd.Index(codes, name="code"))
+    addresses = layers.get("adressen")
+    column = f"{level}_code"
+    if addresses is not None and column in addresses.columns:
+        a = pd.DataFrame(
+            {
+                "code": addresses[column].astype("string"),
+                "fase": addresses["ncg_fase"].astype("string") if "ncg_fase" in addresses else pd.NA,
+                "risico": addresses["risicoprofiel"].astype("string") if "risicoprofiel" in addresses else pd.NA,
+                "start": pd.to_numeric(addresses.get("opname_periode", np.nan), errors="coerce"),
+                "eind": pd.to_numeric(addresses.get("gereed_periode", np.nan), errors="coerce"),
+            }
+        ).dropna(subset=["code"])
+        g = a.groupby("code")
+        out["aantal_adressen"] = g.size()
+        out["in_programma"] = g["fase"].count()
+        for f in NCG_FASEN:
+            out[f"fase_{f}"] = (a["fase"] == f).fillna(False).groupby(a["code"]).sum()
+        out["risico_verhoogd"] = a["risico"].isin(["P50", "P90"]).fillna(False).groupby(a["code"]).sum()
+        out["start_periode"] = g["start"].min()
+        out["gereed_periode"] = g["eind"].max()
+        out["aantal_vlaggen"] = _flag_counts(layers, addresses, column)
+    else:
+        src = areas.set_index(codes)
+        for col in COUNT_COLUMNS:
+            out[col] = pd.to_numeric(src[col], errors="coerce") if col in src else 0
+        for col in ("start_periode", "gereed_periode"):
+            out[col] = pd.to_numeric(src[col], errors="coerce") if col in src else np.nan
+    counts = list(COUNT_COLUMNS)
+    out[counts] = out[counts].fillna(0).astype(int)
+    return out.reset_index()
+
+
+def _flag_counts(layers: dict[str, pd.DataFrame], addresses: pd.DataFrame, column: str) -> pd.Series:
+    """Flags per area: a flag counts in the area of each of its two homes (once per area)."""
+    flags = layers.get("vlaggen")
+    if flags is None or flags.empty or "adres_id" not in flags.columns:
+        return pd.Series(dtype=int)
+    where = dict(zip(addresses["adres_id"].astype(str), addresses[column].astype("string"), strict=False))
+    a = flags["adres_id"].astype(str).map(where)
+    b = flags["buur_adres_id"].astype(str).map(where) if "buur_adres_id" in flags else a
+    pairs = pd.DataFrame({"i": range(len(flags)), "a": a, "b": b})
+    long = pd.concat([pairs[["i", "a"]].rename(columns={"a": "code"}), pairs[["i", "b"]].rename(columns={"b": "code"})])
+    return long.dropna().drop_duplicates().groupby("code").size()
+
+
+def _merge_small(frame: gpd.GeoDataFrame, threshold: int) -> tuple[gpd.GeoDataFrame, int]:
+    """Merge areas below the threshold into the neighbour (same gemeente) with the longest border.
+
+    Returns the merged frame and the number of areas hidden because no neighbour was found.
+    """
+    frame = frame.copy()
+    frame["samengevoegd"] = [[n] for n in frame["naam"]]
+    hidden = 0
+    while True:
+        small = frame[frame["aantal_adressen"] < threshold]
+        if small.empty:
+            return frame.reset_index(drop=True), hidden
+        idx = small["aantal_adressen"].idxmin()
+        row = frame.loc[idx]
+        others = frame.drop(index=idx)
+        if "gemeente_code" in frame.columns and pd.notna(row.get("gemeente_code")):
+            others = others[others["gemeente_code"] == row["gemeente_code"]]
+        border = others.geometry.boundary.intersection(row.geometry.buffer(1.0)).length if len(others) else pd.Series(dtype=float)
+        border = border[border > 0]
+        if border.empty:
+            frame = frame.drop(index=idx)
+            hidden += 1
+            continue
+        target = border.idxmax()
+        merged = frame.loc[target].copy()
+        for col in COUNT_COLUMNS:
+            merged[col] = int(merged[col]) + int(row[col])
+        merged["start_periode"] = np.nanmin([merged["start_periode"], row["start_periode"]]) if pd.notna(merged["start_periode"]) or pd.notna(row["start_periode"]) else np.nan
+        merged["gereed_periode"] = np.nanmax([merged["gereed_periode"], row["gereed_periode"]]) if pd.notna(merged["gereed_periode"]) or pd.notna(row["gereed_periode"]) else np.nan
+        merged["code"] = f"{merged['code']}+{row['code']}"
+        merged["samengevoegd"] = [*merged["samengevoegd"], *row["samengevoegd"]]
+        merged["geometry"] = merged.geometry.union(row.geometry)
+        frame.loc[target] = merged
+        frame = frame.drop(index=idx)
+
+
+def explain(row: pd.Series, *, rank: int, total: int, labels: dict[int, str], threshold: int) -> str:
+    """A short Dutch text for residents: when the area goes, and why in this order."""
+    def label(p: object) -> str:
+        return labels.get(int(p), f"periode {int(p)}") if pd.notna(p) else ""
+
+    naam = row["naam"]
+    parts = []
+    if pd.notna(row["start_periode"]):
+        parts.append(
+            f"In {naam} begint het werk naar verwachting in {label(row['start_periode'])}"
+            + (f" en is het gereed in {label(row['gereed_periode'])}." if pd.notna(row["gereed_periode"]) else ".")
+        )
+        parts.append(f"Het is gebied {rank} van {total} in de volgorde.")
+    else:
+        parts.append(f"Voor {naam} is nog geen start gepland.")
+    risk = row["risico_verhoogd"]
+    if risk >= threshold:
+        parts.append(f"Hier staan {risk} adressen met een verhoogd risico (P50 of P90); die gaan voor.")
+    elif risk > 0:
+        parts.append("Hier staan enkele adressen met een verhoogd risico (P50 of P90).")
+    else:
+        parts.append("Hier staan geen adressen met een verhoogd risico (P50 of P90).")
+    parts.append(
+        "De volgorde volgt het risico van de gebouwen; buren en gelijke woningen blijven samen in één "
+        "treintje, zodat niemand in de straat achterblijft, en het werk wordt verdeeld over wat per kwartaal kan."
+    )
+    if row["aantal_vlaggen"] > 0:
+        parts.append("Er zijn verschillen tussen buren gesignaleerd; die worden in de planning rechtgetrokken.")
+    if len(row["samengevoegd"]) > 1:
+        parts.append(f"Samengevoegd uit {', '.join(row['samengevoegd'])} omdat er per gebied te weinig adressen zijn om apart te tonen.")
+    return " ".join(parts)
+
+
+def aggregate_public(layers: dict[str, pd.DataFrame], *, level: str = "buurt", threshold: int = 10, labels: dict[int, str] | None = None) -> gpd.GeoDataFrame:
+    """Per-area public figures: merged small areas and suppressed small counts.
+
+    Parameters
+    ----------
+    layers
+        Plan layers (``gebieden`` required; counts come from ``adressen`` when present).
+    level
+        Area level (``woonplaats`` or ``buurt``, any value of ``gebieden.niveau``).
+    threshold
+        Counts from 1 to ``threshold - 1`` are shown as ``"< threshold"``; areas with fewer
+        addresses are merged into a neighbour or hidden. At least 5.
+    labels
+        Period labels for the explanation texts.
+
+    Returns
+    -------
+    GeoDataFrame
+        EPSG:28992; ``code``, ``naam``, the count columns as text, ``start_periode``,
+        ``gereed_periode``, ``samengevoegd`` and ``toelichting``. ``attrs`` holds
+        ``drempel`` and ``verborgen`` (areas hidden for want of a neighbour).
+    """
+    if int(threshold) < MIN_THRESHOLD:
+        raise GebiedError(f"de drempel moet minstens {MIN_THRESHOLD} zijn (zoals CBS), niet {threshold}", column="drempel")
+    threshold = int(threshold)
+    areas = check_layers(layers, level=level)
+    counts = _area_counts(layers, areas, level)
+    keep = ["code", "naam", *([c for c in ("gemeente_code",) if c in areas.columns])]
+    base = areas[keep + [areas.geometry.name]].copy()
+    base["code"] = base["code"].astype(str)
+    frame = gpd.GeoDataFrame(base.merge(counts, on="code", how="left"), geometry=areas.geometry.name, crs=areas.crs or 28992)
+    frame[list(COUNT_COLUMNS)] = frame[list(COUNT_COLUMNS)].fillna(0).astype(int)
+    frame = frame.to_crs(28992)
+    merged, hidden = _merge_small(frame, threshold)
+    merged["naam"] = [" + ".join(n) if len(n) > 1 else n[0] for n in merged["samengevoegd"]]
+    order = merged.sort_values(["start_periode", "code"], na_position="last").index
+    rank = {i: r + 1 for r, i in enumerate(order)}
+    merged["toelichting"] = [
+        explain(row, rank=rank[i], total=len(merged), labels=labels or {}, threshold=threshold) for i, row in merged.iterrows()
+    ]
+    for col in COUNT_COLUMNS:
+        merged[col] = [suppress(v, threshold) for v in merged[col]]
+    for col in ("start_periode", "gereed_periode"):
+        merged[col] = pd.to_numeric(merged[col], errors="coerce").round().astype("Int64")
+    merged["samengevoegd"] = [", ".join(n) for n in merged["samengevoegd"]]
+    merged = merged.drop(columns=[c for c in ("gemeente_code",) if c in merged.columns])
+    merged.attrs = {"drempel": threshold, "verborgen": hidden, "niveau": level}
+    return merged
