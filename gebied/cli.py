@@ -11,6 +11,7 @@ from gebied import cli_i18n, cli_plan, cli_steps
 
 cli_i18n.install()
 from gebied import cli_flags
+from gebied import cli_clusters
 from api import cli_server
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app = typer.Typer(
 app.command("controleer")(cli_steps.controleer)
 app.command("koppel")(cli_steps.koppel)
 # --- further step commands are registered below this line ---
+app.command("cluster")(cli_clusters.cluster)
 app.command("server")(cli_server.server)
 app.command("sleutel")(cli_server.sleutel)
 app.command("vlaggen")(cli_flags.vlaggen)
