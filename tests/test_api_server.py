@@ -1,0 +1,174 @@
+"""The API as users run it: `gebied sleutel`, `gebied server` in a real uvicorn process,
+bad input with Dutch errors, and the suppression rule as a property."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from api.auth import hash_key
+from api.public import suppress
+from api.store import open_store
+from gebied.cli import app
+from gebied.errors import GebiedError
+from gebied.io import write_layers
+from tests.api_fixture import build_plan_frames, write_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+def new_key(path, *args) -> str:
+    result = runner.invoke(app, ["sleutel", "--sleutels", str(path), *args])
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
+
+
+def test_sleutel_stores_only_the_hash(tmp_path):
+    path = tmp_path / "sleutels.toml"
+    key = new_key(path, "--rol", "gemeente", "--gemeente", "GM9901", "--naam", "oost")
+    key2 = new_key(path, "--rol", "ncg")
+    text = path.read_text("utf-8")
+    assert key not in text and key2 not in text
+    data = tomllib.loads(text)
+    assert [e["hash"] for e in data["sleutel"]] == [hash_key(key), hash_key(key2)]
+    assert data["sleutel"][0]["gemeenten"] == ["GM9901"] and data["sleutel"][0]["naam"] == "oost"
+    assert len(key) >= 40
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--rol", "gemeente"], "minstens één"),
+        (["--rol", "beheerder"], "onbekende rol"),
+        (["--rol", "gemeente", "--gemeente", "Groningen"], "geen gemeentecode"),
+        (["--rol", "ncg", "--gemeente", "GM0014"], "laat --gemeente weg"),
+    ],
+)
+def test_sleutel_bad_input(tmp_path, args, words):
+    result = runner.invoke(app, ["sleutel", "--sleutels", str(tmp_path / "s.toml"), *args])
+    assert result.exit_code == 2 and words in result.output
+    assert not (tmp_path / "s.toml").exists()
+
+
+def test_server_bad_input(tmp_path):
+    missing = runner.invoke(app, ["server", "--plan", str(tmp_path / "geen.gpkg")])
+    assert missing.exit_code == 2 and "planbestand niet gevonden" in missing.output
+    frames = build_plan_frames()
+    partial = write_layers({"adressen": frames["adressen"], "gebieden": frames["gebieden"]}, tmp_path / "half.gpkg")
+    result = runner.invoke(app, ["server", "--plan", str(partial)])
+    assert result.exit_code == 2 and "'clusters' ontbreekt" in result.output
+    plan = write_plan(tmp_path / "p")
+    bad_keys = tmp_path / "sleutels.toml"
+    bad_keys.write_text('[[sleutel]]\nrol = "ncg"\nhash = "abc"\n', "utf-8")
+    result = runner.invoke(app, ["server", "--plan", str(plan), "--sleutels", str(bad_keys)])
+    assert result.exit_code == 2 and "hash" in result.output and str(bad_keys) in result.output
+    bad_keys.write_text("[[sleutel]\n", "utf-8")
+    result = runner.invoke(app, ["server", "--plan", str(plan), "--sleutels", str(bad_keys)])
+    assert result.exit_code == 2 and "TOML" in result.output
+
+
+def test_store_rejects_duplicate_ids(tmp_path):
+    frames = build_plan_frames()
+    a = frames["adressen"]
+    a.loc[1, "adres_id"] = a.loc[0, "adres_id"]
+    with pytest.raises(GebiedError, match="meer dan eens"):
+        open_store(write_layers(frames, tmp_path / "dup.gpkg"))
+
+
+COUNTS = ["aantal_adressen", "in_programma", "gereed", "fase_2.1", "aantal_vlaggen"]
+
+
+@given(
+    values=st.fixed_dictionaries({c: st.integers(0, 10_000) for c in COUNTS}),
+    drempel=st.integers(2, 50),
+)
+def test_suppression_never_leaks_a_small_count(values, drempel):
+    rec = {"code": "BU1", "gemeente_code": "GM0001", **values, "aandeel_gereed": 0.5, "aandeel_met_vlag": 0.1}
+    out = suppress(rec, drempel=drempel)
+    for c in COUNTS:
+        assert out[c] == values[c] if (values[c] == 0 or values[c] >= drempel) else out[c] == f"< {drempel}"
+    if 0 < values["gereed"] < drempel or 0 < values["in_programma"] < drempel:
+        assert out["aandeel_gereed"] is None
+    assert out["onderdrukt"] == any(0 < v < drempel for v in values.values())
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def live_server(tmp_path):
+    """`python -m gebied server` on a free loopback port; stopped at the end."""
+    plan = write_plan(tmp_path / "plan")
+    keys = tmp_path / "sleutels.toml"
+    key_gm = new_key(keys, "--rol", "gemeente", "--gemeente", "GM9901")
+    key_ncg = new_key(keys, "--rol", "ncg")
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gebied", "server", "--plan", str(plan), "--poort", str(port), "--sleutels", str(keys)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            if httpx.get(base + "/gezondheid", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            pytest.fail("server startte niet: " + (proc.stdout.read() if proc.stdout else ""))
+        time.sleep(0.2)
+    try:
+        yield base, key_gm, key_ncg, plan
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_real_uvicorn_roles_and_etag(live_server):
+    base, key_gm, key_ncg, plan = live_server
+    frames = build_plan_frames()
+    a = frames["adressen"]
+    own = a.loc[a["gemeente_code"] == "GM9901"].iloc[0]
+    other = a.loc[a["gemeente_code"] == "GM9902"].iloc[0]
+    with httpx.Client(base_url=base, timeout=10) as c:
+        assert c.get(f"/adressen/{own['adres_id']}").status_code == 401
+        assert c.get(f"/adressen/{own['adres_id']}", headers={"X-API-Key": "fout"}).status_code == 401
+        assert c.get(f"/adressen/{own['adres_id']}", headers={"X-API-Key": key_gm}).json()["adres_id"] == own["adres_id"]
+        assert c.get(f"/adressen/{other['adres_id']}", headers={"X-API-Key": key_gm}).status_code == 404
+        assert c.get(f"/adressen/{other['adres_id']}", headers={"X-API-Key": key_ncg}).status_code == 200
+        assert c.get("/signalen?lijst=samenwerking", headers={"X-API-Key": key_gm}).status_code == 403
+        assert c.get("/gebieden").status_code == 200
+        assert "text/html" in c.get("/kaart/GM9901").headers["content-type"]
+        cid = own["cluster_id"]
+        etag = c.get(f"/clusters/{cid}", headers={"X-API-Key": key_gm}).headers["etag"]
+        ok = c.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 2}, headers={"X-API-Key": key_gm, "If-Match": etag})
+        assert ok.status_code == 200
+        late = c.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 7}, headers={"X-API-Key": key_ncg, "If-Match": etag})
+        assert late.status_code == 412
+        err = c.get("/bestaat-niet")
+        assert err.status_code == 404 and err.json() == {"detail": "niet gevonden"}
+    # durable while the server still runs: another reader sees the stored priority
+    store = open_store(plan)
+    assert store.priorities[cid].prioriteit == 2
+    store.close()
