@@ -50,7 +50,7 @@ def add_base_layers(fmap: folium.Map, *, first: int = 1) -> None:
     order = [first] + [i for i in range(len(BASE_LAYERS)) if i != first]
     for i in order:
         name, url, attr = BASE_LAYERS[i]
-        folium.TileLayer(url, name=name, attr=attr, max_zoom=19).add_to(fmap)
+        folium.TileLayer(url, name=name, attr=attr, max_zoom=19, show=i == first).add_to(fmap)
 
 
 def static_text(name: str) -> str:

@@ -135,6 +135,7 @@ def municipal_map(
     if labels:
         JsControl("slider", slider_payload(labels, data_date=data_date, gereed=cumulative_gereed(addresses, n_periods))).add_to(fmap)
     JsControl("legend", municipal_legend(labels, colors, data_date=data_date, fictief=info.get("fictief"))).add_to(fmap)
+    JsControl("ready", {}).add_to(fmap)
     return fmap.get_root().render()
 
 

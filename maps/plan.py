@@ -134,3 +134,40 @@ def save_map(html: str, path: str | os.PathLike) -> Path:
     with atomic_path(target) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return target
+
+
+def choose_level(layers: dict[str, pd.DataFrame], wanted: str) -> str:
+    """``wanted`` when it is a level of ``gebieden``; else buurt, wijk, woonplaats or the first level."""
+    levels = [str(v) for v in layers["gebieden"]["niveau"].dropna().unique()]
+    for level in (wanted, "buurt", "wijk", "woonplaats", *levels):
+        if level and level in levels:
+            return level
+    raise GebiedError("laag 'gebieden' bevat geen enkel niveau", column="niveau")
+
+
+def plan_renderers() -> dict[str, object]:
+    """Renderers for ``gebied plan``: ``{filename: render(layers, settings, path)}``.
+
+    Writes ``kaart.html`` (municipal map) and ``kaart_publiek.html`` (public map).
+    """
+    from maps.municipal import municipal_map
+    from maps.privacy import aggregate_public
+    from maps.public import public_map
+
+    def _level(layers: dict[str, pd.DataFrame], settings) -> str:
+        return choose_level(layers, settings.uitvoer.niveau or settings.cluster.gebied)
+
+    def _date(layers: dict[str, pd.DataFrame], settings) -> str:
+        return settings.uitvoer.peildatum or plan_info(layers).get("peildatum") or "onbekend"
+
+    def render_municipal(layers: dict[str, pd.DataFrame], settings, path: Path) -> None:
+        html = municipal_map(layers, level=_level(layers, settings), title=settings.uitvoer.titel, data_date=_date(layers, settings))
+        save_map(html, path)
+
+    def render_public(layers: dict[str, pd.DataFrame], settings, path: Path) -> None:
+        labels = period_labels(layers)
+        agg = aggregate_public(layers, level=_level(layers, settings), threshold=settings.uitvoer.drempel, labels=labels)
+        html = public_map(agg, labels=labels, title=f"{settings.uitvoer.titel}: openbare kaart", data_date=_date(layers, settings))
+        save_map(html, path)
+
+    return {"kaart.html": render_municipal, "kaart_publiek.html": render_public}

@@ -114,4 +114,5 @@ def public_map(
         ),
     }
     JsControl("legend", legend).add_to(fmap)
+    JsControl("ready", {}).add_to(fmap)
     return fmap.get_root().render()

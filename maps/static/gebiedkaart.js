@@ -77,6 +77,7 @@
           ctx.stroke();
         });
         GK.drawnTiles = (GK.drawnTiles || 0) + 1;
+        if (!GK.firstTileAt) GK.firstTileAt = performance.now();
         return tile;
       },
     });
@@ -312,6 +313,11 @@
     div.innerHTML = "<h1>" + GK.esc(T.title) + "</h1><div>" + GK.esc(T.subtitle) + "</div>";
     L.DomEvent.disableClickPropagation(div);
     return div;
+  };
+
+  /* Called last: marks the moment all own layers are on the map and painted. */
+  GK.ready = function (map) {
+    requestAnimationFrame(function () { requestAnimationFrame(function () { GK.readyAt = performance.now(); }); });
   };
 
   window.addEventListener("error", function (e) { GK.errors.push(String(e.message)); });
