@@ -180,10 +180,17 @@ class Table:
     rows: list[list[str]]
     numeric: list[bool] = field(default_factory=list)
     note: str = ""
+    nowrap: list[bool] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.numeric:
             self.numeric = [False] * len(self.headers)
+        if not self.nowrap:
+            # short text columns (codes, ids, statuses) must not break inside a word
+            self.nowrap = [
+                not num and all(len(row[i]) <= 16 and " " not in row[i] for row in self.rows)
+                for i, num in enumerate(self.numeric)
+            ]
 
 
 def frame_table(

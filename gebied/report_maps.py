@@ -96,13 +96,14 @@ def area_maps(
         pad = max(xmax - xmin, ymax - ymin) * 0.03 + 10
         bounds = (xmin - pad, ymin - pad, xmax + pad, ymax + pad)
         with chart_style():
-            fig = new_figure(8.5, 8)
+            aspect = (bounds[3] - bounds[1]) / max(bounds[2] - bounds[0], 1.0)
+            fig = new_figure(8.5, min(max(8.5 * aspect, 4.0), 11.0) + (1.6 if len(starts) else 0.3))
             ax = fig.subplots()
             gpd.GeoSeries([geom], crs=gebieden.crs).plot(ax=ax, facecolor="#f4f4f4", edgecolor="#333333", lw=0.8)
             if points is not None:
                 inside = points[points.within(geom)]
                 if len(inside):
-                    ax.scatter(inside.x, inside.y, s=0.6, color="#9a9a9a", linewidths=0, zorder=2)
+                    ax.scatter(inside.x, inside.y, s=1.5, color="#7a7a7a", linewidths=0, zorder=4)
             n_clusters = 0
             if clusters is not None:
                 reps = clusters.geometry.representative_point()
@@ -126,8 +127,8 @@ def area_maps(
             if len(starts):
                 sm = _mappable(cmap, norm)
                 ticks = list(range(lo, hi + 1))
-                step = max(1, len(ticks) // 8)
-                cbar = fig.colorbar(sm, ax=ax, orientation="horizontal", fraction=0.05, pad=0.02,
+                step = -(-len(ticks) // 5)
+                cbar = fig.colorbar(sm, ax=ax, orientation="horizontal", fraction=0.05, pad=0.02, shrink=0.9,
                                     ticks=ticks[::step])
                 cbar.ax.set_xticklabels([period_labels.get(t, str(t)) for t in ticks[::step]], fontsize=6)
                 cbar.set_label("Startperiode van het cluster", fontsize=7)

@@ -167,7 +167,8 @@ def cluster_table(clusters: pd.DataFrame | None, labels: Mapping[int, str]) -> T
         labels={"cluster_id": "Cluster", "gebied_code": "Gebied", "aantal": "Adressen", "aantal_P50": "P50",
                 "aantal_P90": "P90", "cluster_status": "Status", "start_periode": "Start",
                 "gereed_periode": "Gereed"},
-        formats={"start_periode": lambda v: fmt_period(v, labels), "gereed_periode": lambda v: fmt_period(v, labels)},
+        formats={"start_periode": lambda v: fmt_period(v, labels), "gereed_periode": lambda v: fmt_period(v, labels),
+                 "cluster_status": lambda v: "–" if is_missing(v) else str(v).replace("_", " ")},
     )
 
 
@@ -286,7 +287,10 @@ def _explain_area(code: str, niveau: str, adressen: pd.DataFrame | None, vlaggen
     if adressen is None or vlaggen is None or vlaggen.empty or col not in adressen:
         return "–"
     ids = set(adressen.loc[adressen[col] == code, "adres_id"].astype(str))
-    mine = vlaggen[vlaggen["adres_id"].astype(str).isin(ids)]
+    inside = vlaggen["adres_id"].astype(str).isin(ids)
+    if "buur_adres_id" in vlaggen:
+        inside |= vlaggen["buur_adres_id"].astype(str).isin(ids)
+    mine = vlaggen[inside]
     if mine.empty:
         return "–"
     counts = mine["vlag"].astype(str).value_counts()

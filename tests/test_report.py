@@ -1,0 +1,283 @@
+"""The lokaal plan van aanpak report: HTML numbers match the plan layers, PDF is valid."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+from tests.report_fixture import build_plan
+
+from gebied.errors import GebiedError
+from gebied.report import render_report, write_pdf, write_report
+
+THRESHOLD = 10
+
+
+def parse_nl(text: str) -> float:
+    """Dutch number in a cell (``1.234``, ``12,5%``) → float."""
+    t = text.strip().replace(".", "").replace(",", ".")
+    if t.endswith("%"):
+        return float(t[:-1]) / 100
+    return float(t)
+
+
+def table_rows(soup: BeautifulSoup, table_id: str) -> tuple[list[str], list[list[str]]]:
+    table = soup.find("table", id=table_id)
+    assert table is not None, f"tabel {table_id} ontbreekt"
+    headers = [th.get_text(strip=True) for th in table.find("thead").find_all("th")]
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.find("tbody").find_all("tr")]
+    return headers, rows
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return build_plan()
+
+
+@pytest.fixture(scope="module")
+def rendered(plan, tmp_path_factory):
+    inputs = dict(plan)
+    layers = inputs.pop("layers")
+    html = render_report(layers, **inputs)
+    out = tmp_path_factory.mktemp("rapport")
+    write_report(html, out / "rapport.html")
+    write_pdf(html, out / "rapport.pdf")
+    return {"html": html, "dir": out, "soup": BeautifulSoup(html, "html.parser")}
+
+
+def test_output_files_exist_and_are_valid(rendered):
+    html_path, pdf_path = rendered["dir"] / "rapport.html", rendered["dir"] / "rapport.pdf"
+    assert html_path.read_text(encoding="utf-8") == rendered["html"]
+    soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
+    assert soup.find("html")["lang"] == "nl"
+    assert soup.title.get_text() == "Lokaal plan van aanpak Testgebied"
+    reader = PdfReader(pdf_path)
+    assert len(reader.pages) >= 3
+    last = reader.pages[-1].extract_text()
+    assert f"Pagina {len(reader.pages)} van {len(reader.pages)}" in last
+    # no leftover temporary files from the atomic writes
+    assert sorted(p.name for p in rendered["dir"].iterdir()) == ["rapport.html", "rapport.pdf"]
+
+
+def test_html_is_self_contained(rendered):
+    soup = rendered["soup"]
+    images = soup.find_all("img")
+    assert len(images) >= 4  # schedule chart, comparison chart, one map per woonplaats
+    assert all(img["src"].startswith("data:image/png;base64,") for img in images)
+    assert not soup.find_all("link")
+    assert not soup.find_all("script")
+    assert not re.search(r"(src|href)=\"(https?:)?//", rendered["html"])
+
+
+def test_table_of_contents_links_resolve(rendered):
+    soup = rendered["soup"]
+    links = soup.select("nav.inhoud a")
+    assert len(links) >= 10
+    for a in links:
+        assert soup.find(id=a["href"][1:]) is not None, a["href"]
+
+
+def test_gemeente_summary_matches_addresses(rendered, plan):
+    adr = plan["layers"]["adressen"]
+    headers, rows = table_rows(rendered["soup"], "tabel-gemeenten")
+    assert headers[:4] == ["Gemeente", "Adressen", "In programma", "Gereed"]
+    by_code = {re.search(r"\((GM\d+)\)", r[0]).group(1): r for r in rows if r[0] != "Totaal"}
+    assert set(by_code) == set(adr["gemeente_code"])
+    for code, grp in adr.groupby("gemeente_code"):
+        row = by_code[code]
+        assert parse_nl(row[1]) == len(grp)
+        assert parse_nl(row[2]) == grp["ncg_fase"].notna().sum()
+        assert parse_nl(row[3]) == (grp["ncg_fase"] == "gereed").sum()
+        assert parse_nl(row[5]) == (grp["risicoprofiel"] == "P50").sum()
+        assert parse_nl(row[7]) == (grp["aantal_vlaggen"] > 0).sum()
+    total = [r for r in rows if r[0] == "Totaal"][0]
+    assert parse_nl(total[1]) == len(adr)
+
+
+@pytest.mark.parametrize("niveau", ["woonplaats", "buurt"])
+def test_area_tables_match_gebieden_layer(rendered, plan, niveau):
+    gebieden = plan["layers"]["gebieden"]
+    expected = gebieden[gebieden["niveau"] == niveau].set_index("code")
+    headers, rows = table_rows(rendered["soup"], f"tabel-gebieden-{niveau}")
+    assert len(rows) == len(expected)
+    col = {h: i for i, h in enumerate(headers)}
+    for row in rows:
+        exp = expected.loc[row[col["Code"]]]
+        assert row[col["Naam"]] == exp["naam"]
+        assert parse_nl(row[col["Adressen"]]) == exp["aantal_adressen"]
+        assert parse_nl(row[col["In programma"]]) == exp["in_programma"]
+        assert parse_nl(row[col["Gereed"]]) == exp["gereed"]
+        assert parse_nl(row[col["Aandeel gereed"]]) == pytest.approx(exp["aandeel_gereed"], abs=0.0006)
+        assert parse_nl(row[col["Vlaggen"]]) == exp["aantal_vlaggen"]
+
+
+def test_cluster_table_matches_clusters_layer(rendered, plan):
+    clusters = plan["layers"]["clusters"].set_index("cluster_id")
+    labels = dict(zip(plan["layers"]["planning"]["periode"], plan["layers"]["planning"]["periode_label"]))
+    headers, rows = table_rows(rendered["soup"], "tabel-clusters")
+    assert len(rows) == len(clusters)
+    col = {h: i for i, h in enumerate(headers)}
+    starts = []
+    for row in rows:
+        exp = clusters.loc[row[col["Cluster"]]]
+        assert parse_nl(row[col["Adressen"]]) == exp["aantal"]
+        assert parse_nl(row[col["P50"]]) == exp["aantal_P50"]
+        assert parse_nl(row[col["P90"]]) == exp["aantal_P90"]
+        assert row[col["Start"]] == labels[exp["start_periode"]]
+        starts.append(exp["start_periode"])
+    assert starts == sorted(starts)
+    overview = rendered["soup"].find(id="cluster-overzicht").get_text()
+    assert f"{len(clusters)} clusters" in overview.replace("\n", " ")
+
+
+def test_schedule_table_matches_planning_layer(rendered, plan):
+    planning = plan["layers"]["planning"].set_index("periode_label")
+    headers, rows = table_rows(rendered["soup"], "tabel-planning")
+    assert len(rows) == len(planning)
+    col = {h: i for i, h in enumerate(headers)}
+    for row in rows:
+        exp = planning.loc[row[col["Periode"]]]
+        for stage in ("opname", "beoordeling", "uitvoering"):
+            assert parse_nl(row[col[f"Werk {stage}"]]) == exp[f"{stage}_werk"]
+            assert parse_nl(row[col[f"Voorraad {stage}"]]) == exp[f"{stage}_voorraad"]
+        assert parse_nl(row[col["Gereed (cum.)"]]) == exp["gereed_cumulatief"]
+
+
+def test_strategy_tables(rendered, plan):
+    headers, rows = table_rows(rendered["soup"], "tabel-strategie-maten")
+    assert headers == ["Maat", "plan", "risico"]
+    by_label = {r[0]: r[1:] for r in rows}
+    # known key gets its Dutch label, unknown key is shown raw
+    assert "eigen_maat" in by_label
+    assert "p50_gereed_gemiddeld" not in by_label
+    p50 = [v for k, v in by_label.items() if k.startswith("P50-adressen gereed, gemiddelde")][0]
+    assert [parse_nl(v) for v in p50] == [plan["metrics"]["plan"]["p50_gereed_gemiddeld"],
+                                          plan["metrics"]["risico"]["p50_gereed_gemiddeld"]]
+    share = [v for k, v in by_label.items() if k.startswith("Aandeel perioden")][0]
+    assert parse_nl(share[1]) == pytest.approx(plan["metrics"]["risico"]["aandeel_volle_capaciteit"])
+    comp = plan["comparison"]
+    _, rows = table_rows(rendered["soup"], "tabel-strategie-vergelijking")
+    for row in rows:
+        part = comp[comp["strategie"] == row[0]]
+        backlog = part[["opname_voorraad", "beoordeling_voorraad", "uitvoering_voorraad"]].sum(axis=1).max()
+        assert parse_nl(row[2]) == backlog
+        assert parse_nl(row[3]) == part["gereed_cumulatief"].max()
+
+
+def test_cooperation_matrix_and_groups(rendered, plan):
+    matrix = plan["cooperation_matrix"]
+    headers, rows = table_rows(rendered["soup"], "tabel-schade-versterking")
+    assert headers[1:] == [c.replace("_", " ") for c in matrix.columns]
+    assert len(rows) == len(matrix)
+    for row in rows:
+        assert [parse_nl(v) for v in row[1:]] == matrix.loc[row[0]].tolist()
+    groups = plan["layers"]["adressen"]["samenwerkingsgroep"].value_counts()
+    _, rows = table_rows(rendered["soup"], "tabel-samenwerkingsgroepen")
+    assert {r[0]: parse_nl(r[2]) for r in rows} == {g: groups.get(g, 0) for g in "ABCDEF"}
+    _, rows = table_rows(rendered["soup"], "tabel-signalen")
+    assert sorted(parse_nl(r[1]) for r in rows) == sorted(plan["signal_counts"].values())
+
+
+def test_hotspots_are_ranked_and_explained(rendered, plan):
+    gebieden = plan["layers"]["gebieden"]
+    buurten = gebieden[(gebieden["niveau"] == "buurt") & (gebieden["aantal_vlaggen"] > 0)]
+    headers, rows = table_rows(rendered["soup"], "tabel-hotspots")
+    col = {h: i for i, h in enumerate(headers)}
+    expected = buurten.sort_values("aandeel_met_vlag", ascending=False)["code"].tolist()
+    assert [r[col["Code"]] for r in rows] == expected
+    assert all("verschillende planning" in r[col["Uitleg"]] for r in rows)
+
+
+def test_public_section_suppresses_small_counts(rendered, plan):
+    section = rendered["soup"].find(id="publiek-deel")
+    rule = section.find(id="onderdrukkingsregel").get_text()
+    assert f"< {THRESHOLD}" in rule and f"1 tot en met {THRESHOLD - 1}" in rule
+    cells = [td.get_text(strip=True) for td in section.select("td.num")]
+    counts = [c for c in cells if not re.fullmatch(r"\d{4}-K\d|–", c)]
+    assert counts
+    suppressed = [c for c in counts if c == f"< {THRESHOLD}"]
+    assert suppressed, "de proefdata moeten kleine aantallen bevatten"
+    for c in counts:
+        if c != f"< {THRESHOLD}":
+            value = parse_nl(c)
+            assert value == 0 or value >= THRESHOLD
+    # no address-level data in the public section
+    text = section.get_text()
+    for adres_id in plan["layers"]["adressen"]["adres_id"]:
+        assert adres_id not in text
+    for cluster_id in plan["layers"]["clusters"]["cluster_id"]:
+        assert cluster_id not in text
+    # the unsuppressed values agree with the gebieden layer
+    gebieden = plan["layers"]["gebieden"]
+    headers, rows = table_rows(rendered["soup"], "tabel-publiek-gemeenten")
+    for row in rows:
+        exp = gebieden[(gebieden["niveau"] == "gemeente") & (gebieden["naam"] == row[0])].iloc[0]
+        n = exp["gereed"]
+        assert row[headers.index("Gereed")] == (f"< {THRESHOLD}" if 0 < n < THRESHOLD else str(n))
+
+
+def test_title_page_says_fictief_only_for_demo_data(rendered, plan):
+    assert rendered["soup"].find(id="fictief") is not None
+    inputs = dict(plan)
+    layers = dict(inputs.pop("layers"))
+    layers["plan_info"] = layers["plan_info"].assign(
+        waarde=lambda f: f["waarde"].where(f["sleutel"] != "fictief", "nee"))
+    html = render_report(layers, **inputs)
+    assert BeautifulSoup(html, "html.parser").find(id="fictief") is None
+
+
+def test_same_inputs_give_identical_html_and_pdf(rendered, tmp_path):
+    plan = build_plan()
+    layers = plan.pop("layers")
+    html = render_report(layers, **plan)
+    assert html == rendered["html"]
+    write_pdf(html, tmp_path / "opnieuw.pdf")
+    assert (tmp_path / "opnieuw.pdf").read_bytes() == (rendered["dir"] / "rapport.pdf").read_bytes()
+
+
+def test_missing_optional_inputs_say_niet_beschikbaar(plan, tmp_path):
+    layers = {"adressen": plan["layers"]["adressen"]}
+    html = render_report(layers, metrics=None, comparison=None, planning_levels=None, cooperation_matrix=None,
+                         signal_counts=None, flag_summary=None, settings={})
+    soup = BeautifulSoup(html, "html.parser")
+    assert len(soup.select("p.leeg")) >= 8
+    assert soup.find("table", id="tabel-gemeenten") is not None
+    # the damage × strengthening matrix is derived from the addresses when not given
+    _, rows = table_rows(soup, "tabel-schade-versterking")
+    assert sum(sum(parse_nl(v) for v in r[1:]) for r in rows) == len(layers["adressen"])
+    write_pdf(html, tmp_path / "klein.pdf")
+    assert len(PdfReader(tmp_path / "klein.pdf").pages) >= 3
+
+
+@pytest.mark.parametrize("threshold", [0, -1, 2.5, True, "10"])
+def test_bad_threshold_is_a_dutch_error(plan, threshold):
+    with pytest.raises(GebiedError, match="drempel"):
+        render_report(plan["layers"], metrics=None, comparison=None, planning_levels=None,
+                      cooperation_matrix=None, signal_counts=None, flag_summary=None, settings={},
+                      threshold=threshold)
+
+
+def test_bad_layer_is_a_dutch_error():
+    with pytest.raises(GebiedError, match="laag 'clusters'"):
+        render_report({"clusters": [1, 2]}, metrics=None, comparison=None, planning_levels=None,
+                      cooperation_matrix=None, signal_counts=None, flag_summary=None, settings={})
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm ontbreekt")
+def test_first_pages_rendered_to_png(rendered, artefacts: Path):
+    prefix = artefacts / "rapport_pagina"
+    for old in artefacts.glob("rapport_pagina*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(rendered["dir"] / "rapport.pdf"),
+                    str(prefix)], check=True)
+    pngs = sorted(artefacts.glob("rapport_pagina*.png"))
+    assert len(pngs) == 2
+    for png in pngs:
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert png.stat().st_size > 5000
