@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from gebied.cli_common import command, console
+from gebied.errors import GebiedError
 from maps.municipal import municipal_map
 from maps.plan import period_labels, plan_info, read_plan, save_map
 from maps.privacy import aggregate_public
@@ -30,6 +31,17 @@ def kaart(
     titel: Annotated[str | None, typer.Option("--titel", help="Titel op de kaart (standaard uit het plan).")] = None,
 ) -> None:
     """Maak een interactieve kaart van een plan: voor de gemeente, of met --publiek voor bewoners."""
+    if drempel < 5:
+        raise GebiedError(f"optie --drempel: minstens 5 (zoals CBS voor kleine gebieden), niet {drempel}")
+    try:
+        _make(plan, uit, publiek=publiek, niveau=niveau, drempel=drempel, titel=titel)
+    except GebiedError as exc:
+        if exc.file is None:
+            exc.file = str(plan)
+        raise
+
+
+def _make(plan: Path, uit: Path, *, publiek: bool, niveau: str, drempel: int, titel: str | None) -> None:
     layers = read_plan(plan)
     info = plan_info(layers)
     data_date = info.get("peildatum", "onbekend")

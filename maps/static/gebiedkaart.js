@@ -113,6 +113,7 @@
       }
       if (best >= 0) open(best);
     });
+    GK.map = map;
     GK.pts = { layer: layer, data: P, open: open, latlng: latlng, n: n };
     return layer;
   };
@@ -317,6 +318,7 @@
 
   /* Called last: marks the moment all own layers are on the map and painted. */
   GK.ready = function (map) {
+    GK.map = map;
     requestAnimationFrame(function () { requestAnimationFrame(function () { GK.readyAt = performance.now(); }); });
   };
 
