@@ -318,3 +318,43 @@ def test_real_pc4_matches_sjoin(shared_data):
     once = ref[~ref.index.duplicated(keep=False)]
     assert len(once) > 0.95 * len(addresses)
     assert (out.loc[once.index, "pc4_code"] == once["code"]).all()
+
+
+@pytest.mark.parametrize("n_points", [20_000, 2_000_000])
+def test_grid_index_dense_points_on_slanted_borders(n_points):
+    """Many points against slanted (rotated, Voronoi) borders: grid answer = exact answer."""
+    rng = np.random.default_rng(7)
+    seeds = shapely.multipoints(rng.random((30, 2)) * 1000)
+    frame = box(0, 0, 1000, 1000)
+    vor = shapely.intersection(shapely.get_parts(shapely.voronoi_polygons(seeds, extend_to=frame)), frame)
+    tilted = shapely.affinity.rotate(box(1200, 0, 1300, 800), 17, origin=(1200, 0))
+    geoms = np.array([shapely.affinity.translate(g, X0, Y0) for g in [*vor, tilted]], dtype=object)
+    xy = rng.random((20_000, 2)) * (1600, 1100) + (X0 - 50, Y0 - 50)
+    index = GridIndex(geoms, n_points=n_points)
+    pts = shapely.points(xy)
+    fast = index.locate(xy[:, 0], xy[:, 1], pts)
+    np.testing.assert_array_equal(fast, index.exact(pts, xy[:, 0], xy[:, 1]))
+    assert (index.owner >= 0).mean() > 0.3  # the fast path is really taken
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(5, 60), st.sampled_from([1_000, 50_000]))
+def test_every_cell_a_border_touches_is_mixed(seed, n_vertices, n_points):
+    """Invariant of the pre-index: a cell that any polygon boundary touches is never decided."""
+    rng = np.random.default_rng(seed)
+    angle = np.sort(rng.random(n_vertices)) * 2 * np.pi
+    radius = 100 + rng.random(n_vertices) * 400  # a star-shaped, zig-zagging polygon
+    star = Polygon(np.c_[X0 + radius * np.cos(angle), Y0 + radius * np.sin(angle)])
+    other = box(X0 + 600, Y0 - 100, X0 + 700, Y0 + 100)
+    index = GridIndex(np.array([star, other], dtype=object), n_points=n_points)
+    ix, iy = np.divmod(np.arange(index.nx * index.ny), index.ny)
+    cells = shapely.box(index.x0 + ix * index.size, index.y0 + iy * index.size,
+                        index.x0 + (ix + 1) * index.size, index.y0 + (iy + 1) * index.size)
+    touched = shapely.intersects(cells, shapely.union_all([star.boundary, other.boundary]))
+    assert (index.owner[touched] == -1).all()
+    # decided cells are decided correctly (a few untouched cells may stay mixed: bounding boxes)
+    decided = index.owner != -1
+    assert decided.mean() > 0.5
+    centre = shapely.centroid(cells[decided])
+    expect = np.where(shapely.covers(star, centre), 0, np.where(shapely.covers(other, centre), 1, -2))
+    np.testing.assert_array_equal(index.owner[decided], expect)
