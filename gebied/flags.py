@@ -12,8 +12,8 @@ Four flag types, each a rule on a pair of neighbouring addresses (see
     Both in the programme and ``ncg_fase`` three or more steps apart.
     ernst 1: 3 steps; 2: 4–5 steps; 3: 6–7 steps. ``adres_id`` is the address behind.
 ``buiten_programma``
-    An address outside the programme with the same ``typologie`` as a neighbour whose
-    ``uitkomst`` is ``versterken`` or ``sloop_nieuwbouw``. One row per such address
+    An address outside the programme with the same ``typologie`` as a neighbour in the
+    programme whose ``uitkomst`` is ``versterken`` or ``sloop_nieuwbouw``. One row per such address
     (``adres_id``), with ``buur_adres_id`` the most telling neighbour: highest ernst, then
     nearest. ernst 3: that neighbour is in the same pand; 2: it is demolished and rebuilt;
     1: it is strengthened.
@@ -120,7 +120,7 @@ def pair_rules(arr: dict[str, np.ndarray], pairs: pd.DataFrame, *, year_window: 
 def _outside_programme(arr, i, j, dist, same_pand, same_typ) -> dict:
     """One row per address outside the programme next to a strengthened/rebuilt same-type home."""
     ph, out = arr["phase"], arr["outcome"]
-    heavy = out >= 1
+    heavy = (out >= 1) & (ph >= 0)
     fwd = same_typ & (ph[i] < 0) & heavy[j]
     bwd = same_typ & (ph[j] < 0) & heavy[i]
     a = np.concatenate([i[fwd], j[bwd]])
