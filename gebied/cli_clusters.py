@@ -63,7 +63,7 @@ def cluster(
     uit: Annotated[Optional[Path], typer.Option("--uit", "-u", help="Uitvoerbestand (.gpkg, .csv, .parquet, .geojson). Bij .gpkg de lagen adressen, clusters en planningsniveau; anders ernaast <naam>_clusters en <naam>_planningsniveau.")] = None,
     minimum: Annotated[int, typer.Option("--min", help="Minimaal aantal adressen per cluster.")] = 10,
     maximum: Annotated[int, typer.Option("--max", help="Maximaal aantal adressen per cluster.")] = 150,
-    doel: Annotated[int, typer.Option("--doel", help="Gewenste clustergrootte (tussen --min en --max).")] = 60,
+    doel: Annotated[int, typer.Option("--doel", help="Gewenste clustergrootte; wordt zo nodig begrensd tot --min en --max.")] = 60,
     alle: Annotated[bool, typer.Option("--alle", help="Cluster alle adressen, niet alleen die in het programma (ncg_fase ingevuld en niet gereed).")] = False,
     controleer: Annotated[bool, typer.Option("--controleer", help="Controleer een (bewerkte) clusterindeling op de harde regels; geeft exitcode 2 bij overtredingen.")] = False,
     niveaus: Annotated[Optional[str], typer.Option("--niveaus", help="Gebiedskolommen van grof naar fijn voor het advies over het planningsniveau, bijvoorbeeld woonplaats,wijk_code,buurt_code (standaard: --gebied).")] = None,
@@ -73,7 +73,7 @@ def cluster(
     Een pand wordt nooit gesplitst en een cluster blijft binnen één gebied. Met --controleer
     wordt een bewerkte indeling getoetst aan dezelfde regels.
     """
-    check_sizes(minimum, maximum, None if controleer else doel)
+    check_sizes(minimum, maximum)
     if uit is not None:
         _check_output(uit)
     addresses = read_addresses(gekoppeld)

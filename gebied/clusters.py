@@ -33,16 +33,12 @@ STATUS_TE_KLEIN = "te_klein"
 STATUS_GROOT_PAND = "groot_pand"
 
 
-def check_sizes(min_size: int, max_size: int, target_size: int | None = None) -> None:
+def check_sizes(min_size: int, max_size: int) -> None:
     """Raise a Dutch GebiedError for inconsistent size options."""
     if min_size < 1:
         raise GebiedError(f"--min moet minstens 1 zijn (gekregen: {min_size})")
     if max_size < min_size:
         raise GebiedError(f"--max ({max_size}) moet minstens gelijk zijn aan --min ({min_size})")
-    if target_size is not None and not (min_size <= target_size <= max_size):
-        raise GebiedError(
-            f"--doel ({target_size}) moet tussen --min ({min_size}) en --max ({max_size}) liggen"
-        )
 
 
 def _codes(values: pd.Series) -> np.ndarray:
@@ -119,7 +115,8 @@ def make_clusters(
     min_size, max_size
         Hard size bounds of a cluster (in addresses).
     target_size
-        Preferred size; the number of clusters of a piece is about its size / target.
+        Preferred size (clipped to [min_size, max_size]); a piece of the area is split into
+        about its size / target clusters.
     include_all
         Cluster all addresses, not only those in the programme (``ncg_fase`` set, not gereed).
 
@@ -129,7 +126,8 @@ def make_clusters(
         The input with ``cluster_id`` (``<areacode>-C01`` …; NA outside the population) and
         ``cluster_status`` (``normaal``, ``te_klein``, ``groot_pand``; NA outside).
     """
-    check_sizes(min_size, max_size, target_size)
+    check_sizes(min_size, max_size)
+    target_size = min(max(target_size, min_size), max_size)
     require_column(addresses, area_column)
     out = addresses.copy()
     for col in ("cluster_id", "cluster_status"):

@@ -179,6 +179,7 @@ def _check_clustered(clustered, rows, cid, aid, area, area_column, min_size, max
     nbrs: dict[int, set[int]] = {}
     for a, b in zip(cross["cu"].tolist(), cross["cv"].tolist()):
         nbrs.setdefault(a, set()).add(b)
+        nbrs.setdefault(b, set()).add(a)
     area_total = eff.value_counts()
     units_per_c = nodes.assign(unit=unit_of_gloc[nodes["gloc"].to_numpy()]).groupby("c")["unit"].nunique()
     for c, label in enumerate(uniq):
