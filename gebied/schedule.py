@@ -205,7 +205,7 @@ def schedule(
     cap = capacity_table(cap_in, horizon)
     cap_min = np.array([cap[:, s][cap[:, s] > 0].min() for s in range(3)])
     size = {"risico": 1, "gebied": None, "plan": part_size}[strategy]
-    units = make_units(pop, size=size, cap_min=cap_min)
+    units = make_units(pop, size=size, cap_min=cap_min, core=strategy == "plan")
     gebied_of = _cluster_attribute(addresses, clusters, pop, "gebied_code")
     groups = _groups(fixed, units, gebied_of)
     order = _order(strategy, pop, units, addresses, gebied_of)
@@ -233,7 +233,7 @@ def _result(addresses, pop, units, plan, cap, *, strategy, start, periode, info)
         val = np.where(has_unit & pop.needs[:, k], plan[np.maximum(units.of, 0), k], -1)
         cols[s][rows] = val
     last = np.max(np.vstack([cols[s][rows] for s in STAGES]), axis=0)
-    gereed[rows] = np.where(last > 0, last, np.where(pop.done, 0, 1))
+    gereed[rows] = np.where(last > 0, last, 0)  # nothing left to do: done before the plan
     werk[rows] = pop.werk
     out = addresses.copy()
     for s in STAGES:

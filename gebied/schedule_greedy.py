@@ -55,8 +55,11 @@ def _bisect(pos: np.ndarray, xy: np.ndarray, load: np.ndarray, size: int, cap_mi
     return _bisect(order[:half], xy, load, size, cap_min) + _bisect(order[half:], xy, load, size, cap_min)
 
 
-def make_units(pop: Population, *, size: int | None, cap_min: np.ndarray) -> Units:
+def make_units(pop: Population, *, size: int | None, cap_min: np.ndarray, core: bool = False) -> Units:
     """Build units: single addresses (``size`` 1), whole clusters (``size`` None) or parts.
+
+    With ``core`` each cluster is first split in its P50 core (the P50 addresses and the
+    other addresses in their buildings) and the rest, each split in compact parts.
 
     Addresses with nothing left to do (already gereed, or no works after an assessment)
     form no unit (``of`` is -1).
@@ -72,8 +75,22 @@ def make_units(pop: Population, *, size: int | None, cap_min: np.ndarray) -> Uni
         order = np.argsort(clusters, kind="stable")
         sorted_c = clusters[order]
         cuts = np.flatnonzero(sorted_c[1:] != sorted_c[:-1]) + 1
+        first_stage = np.argmax(pop.needs, axis=1)
+        pieces = []
         for part in np.split(active[order], cuts):
-            if len(part):
+            if core:  # units of one starting stage: the works queue can start at once
+                pieces.extend(part[first_stage[part] == k] for k in range(3))
+            else:
+                pieces.append(part)
+        for part in pieces:
+            if not len(part):
+                continue
+            if core and pop.p50[part].any() and not pop.p50[part].all():
+                pand = pop.pand[part]
+                hot = pop.p50[part] | (np.isin(pand, pand[pop.p50[part]]) & (pand != ""))
+                members.extend(_bisect(part[hot], pop.xy, pop.load, limit, cap_min))
+                members.extend(_bisect(part[~hot], pop.xy, pop.load, limit, cap_min))
+            else:
                 members.extend(_bisect(part, pop.xy, pop.load, limit, cap_min))
     of = np.full(n, -1, dtype=np.int64)
     for u, m in enumerate(members):

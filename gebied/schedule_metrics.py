@@ -88,7 +88,9 @@ def compute_metrics(addresses: pd.DataFrame, periods: pd.DataFrame, *, distance:
 
     Returns a flat dict: mean and 90th percentile of ``gereed_periode`` for P50 addresses
     and for all scheduled addresses; ``buur_ongelijkheid`` (mean absolute difference in
-    ``gereed_periode`` over neighbouring programme address pairs within ``distance`` m);
+    ``gereed_periode`` over neighbouring programme address pairs within ``distance`` m
+    that both still have work in the plan, ``gereed_periode`` ≥ 1; ``_incl_gereed``
+    also counts pairs with an address done before the plan, ``gereed_periode`` 0);
     ``grootste_stuwmeer`` (largest backlog before beoordeling or uitvoering in any period);
     ``aandeel_vol_S`` (share of the periods 1 … last in which stage S used at least 95% of
     its capacity); and counts.
@@ -109,7 +111,9 @@ def compute_metrics(addresses: pd.DataFrame, periods: pd.DataFrame, *, distance:
     sub = addresses.iloc[np.flatnonzero(programme)]
     pairs = neighbour_pairs(sub, distance=distance) if len(sub) > 1 else pd.DataFrame({"i": [], "j": []})
     gs = g[programme]
-    diffs = np.abs(gs[pairs["i"].to_numpy(int)] - gs[pairs["j"].to_numpy(int)])
+    gi, gj = gs[pairs["i"].to_numpy(int)], gs[pairs["j"].to_numpy(int)]
+    diffs_all = np.abs(gi - gj)
+    diffs = diffs_all[(gi >= 1) & (gj >= 1)]  # both still have work in the plan
     horizon = int(np.nanmax(np.r_[g[scheduled], 1.0])) if scheduled.any() else 1
     stuw = max(int(backlog(addresses, s, horizon).max(initial=0)) for s in STAGES[1:])
     metrics = {
@@ -121,6 +125,8 @@ def compute_metrics(addresses: pd.DataFrame, periods: pd.DataFrame, *, distance:
         "gereed_p90": stat(scheduled, 90),
         "buurparen": int(len(diffs)),
         "buur_ongelijkheid": float(diffs.mean()) if len(diffs) else 0.0,
+        "buurparen_incl_gereed": int(len(diffs_all)),
+        "buur_ongelijkheid_incl_gereed": float(diffs_all.mean()) if len(diffs_all) else 0.0,
         "grootste_stuwmeer": stuw,
         "laatste_periode": horizon,
     }

@@ -66,6 +66,7 @@ class Population:
     xy: np.ndarray
     done: np.ndarray
     works_share: float
+    pand: np.ndarray
 
 
 def works_share_from_data(addresses: pd.DataFrame) -> float:
@@ -141,6 +142,11 @@ def prepare_population(addresses: pd.DataFrame, *, works_share: float | None = N
         xy=xy,
         done=first >= 3,
         works_share=share,
+        pand=(
+            sub["pand_id"].astype("string").fillna("").to_numpy(dtype=object)
+            if "pand_id" in sub.columns
+            else np.full(len(idx), "", dtype=object)
+        ),
     )
 
 

@@ -9,11 +9,39 @@ import numpy as np
 import pandas as pd
 
 from gebied.schedule_cpsat import improve, unit_edges
-from gebied.schedule_greedy import Groups, Units, retime_late
+from gebied.schedule_greedy import Groups, Units, pack, retime_late
 from gebied.schedule_model import Population
 
 #: Units above which the model is split per gemeente (capacity shared by workload).
 MAX_JOINT_UNITS = 400
+
+
+def grow_order(units: Units, edges: np.ndarray, counts: np.ndarray, *, weight: float) -> np.ndarray:
+    """Greedy region growing: repeatedly take the unit with the best mix of P50 density
+    (safety, ``weight``) and ties to units already taken (equality), finishing started
+    clusters first. Returns the unit order."""
+    nu = len(units.load)
+    if nu == 0:
+        return np.zeros(0, np.int64)
+    w = np.zeros((nu, nu))
+    w[edges[:, 0], edges[:, 1]] = counts
+    w[edges[:, 1], edges[:, 0]] = counts
+    deg = np.maximum(w.sum(axis=1), 1)
+    dens = units.p50 / np.maximum(units.size, 1)
+    codes, cl = np.unique(units.cluster, return_inverse=True)
+    started = np.zeros(len(codes), bool)
+    link = np.zeros(nu)
+    taken = np.zeros(nu, bool)
+    order = []
+    for _ in range(nu):
+        score = 2 * weight * dens + (1 - weight) * (link / deg + started[cl])
+        score[taken] = -np.inf
+        u = int(np.argmax(score))
+        order.append(u)
+        taken[u] = True
+        started[cl[u]] = True
+        link += w[u]
+    return np.array(order, dtype=np.int64)
 
 
 def _feasible(units: Units, plan: np.ndarray, cap: np.ndarray, groups: Groups) -> bool:
@@ -56,13 +84,18 @@ def optimise(
 
     t0 = time.perf_counter()
     info: dict[str, Any] = {}
-    jit = retime_late(units, plan, cap)
-    if _feasible(units, jit, cap, groups):
-        plan = jit
     sub = addresses.iloc[pop.index]
     pairs = neighbour_pairs(sub, distance=50.0)[["i", "j"]].to_numpy(np.int64)
     done_at = np.where(pop.done, 0, 1).astype(float)
     edges, counts, anchor = unit_edges(units, pairs, done_at)
+    grown = pack(units, grow_order(units, edges, counts, weight=weight), cap, groups)
+    plan = grown
+    jit = retime_late(units, plan, cap)
+    if _feasible(units, jit, cap, groups):
+        plan = jit
+    if time_limit <= 0:
+        info["solver"] = "GRETIG"
+        return plan, info
     common = dict(
         n_pairs=len(pairs), n_all=len(pop.index), n_p50=int(pop.p50.sum()), weight=weight, seed=seed,
     )
