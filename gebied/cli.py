@@ -26,6 +26,8 @@ app = typer.Typer(
 app.command("controleer")(cli_steps.controleer)
 app.command("koppel")(cli_steps.koppel)
 # --- further step commands are registered below this line ---
+from gebied import cli_schedule  # noqa: E402
+app.command("planning")(cli_schedule.planning)
 from maps.cli_kaart import kaart  # noqa: E402
 app.command("kaart")(kaart)
 app.command("cluster")(cli_clusters.cluster)
