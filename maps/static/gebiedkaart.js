@@ -21,6 +21,13 @@
     }
     return name;
   };
+  /* Popup on click, unless the same click hit an address point (that popup wins). */
+  GK.popupOnClick = function (map, l, html) {
+    l.on("click", function (ev) {
+      if (ev.originalEvent && ev.originalEvent.timeStamp === GK.puntKlik) return;
+      L.popup({ maxWidth: 360 }).setLatLng(ev.latlng).setContent(html).openOn(map);
+    });
+  };
   GK.setPeriod = function (map, t) {
     GK.period = t;
     map.fire("gkperiode", { periode: t });
@@ -103,7 +110,10 @@
     function open(i) {
       L.popup({ maxWidth: 320 }).setLatLng(latlng(i)).setContent(popupHtml(i)).openOn(map);
     }
-    map.on("click", function (e) {
+    /* "preclick" reaches the map even when a polygon or line is hit (then "click" does not);
+       the point popup opens after the layer popups, so a home wins over the area under it. */
+    var pending = null;
+    map.on("preclick", function (e) {
       if (!map.hasLayer(layer)) return;
       var z = map.getZoom(), s = Math.pow(2, z), tol = (radius(z) + 3) / s;
       var q = crs.latLngToPoint(e.latlng, 0), best = -1, bestD = tol * tol;
@@ -111,7 +121,11 @@
         var i = order[k], dx = px[i] - q.x, dy = py[i] - q.y, d = dx * dx + dy * dy;
         if (d <= bestD) { bestD = d; best = i; }
       }
-      if (best >= 0) open(best);
+      if (best >= 0) {
+        if (e.originalEvent) GK.puntKlik = e.originalEvent.timeStamp;
+        clearTimeout(pending);
+        pending = setTimeout(function () { open(best); }, 0);
+      }
     });
     GK.map = map;
     GK.pts = { layer: layer, data: P, open: open, latlng: latlng, n: n };
@@ -157,7 +171,7 @@
           var extra = A.mode === "voortgang" && GK.period > 0 ? " (eind " + GK.label(GK.period) + ")" : "";
           return "<b>" + GK.esc(f.properties.naam) + "</b><br>" + GK.esc(A.label) + extra + ": " + GK.esc(fmt(value(f)));
         }, { sticky: true });
-        l.bindPopup(f.properties.popup, { maxWidth: 360 });
+        GK.popupOnClick(map, l, f.properties.popup);
       },
     });
     map.on("gkperiode", function () { layer.setStyle(style); });
@@ -179,7 +193,7 @@
       style: style,
       onEachFeature: function (f, l) {
         l.bindTooltip(GK.esc(f.properties.tip), { sticky: true });
-        l.bindPopup(f.properties.popup, { maxWidth: 360 });
+        GK.popupOnClick(map, l, f.properties.popup);
       },
     });
     map.on("gkperiode", function () { layer.setStyle(style); });
@@ -192,7 +206,7 @@
       style: function (f) { return { color: f.properties.kleur, weight: 3, opacity: 0.9 }; },
       onEachFeature: function (f, l) {
         l.bindTooltip(f.properties.tip, { sticky: true });
-        l.bindPopup(f.properties.popup, { maxWidth: 360 });
+        GK.popupOnClick(map, l, f.properties.popup);
       },
     });
   };

@@ -1,0 +1,126 @@
+"""The maps in a real browser: headless Chromium driven by Playwright, network blocked.
+
+The page must load without JavaScript errors, layers must toggle, a popup must open on a
+click and the time slider must move; screenshots are kept as test artefacts.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from maps_fixture import make_plan  # noqa: E402
+
+from maps import aggregate_public, municipal_map, public_map, save_map  # noqa: E402
+from maps.plan import period_labels  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"), reason="Chromium ontbreekt"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def maps_dir(tmp_path_factory):
+    plan = make_plan()
+    labels = period_labels(plan)
+    out = tmp_path_factory.mktemp("kaarten")
+    save_map(municipal_map(plan, level="buurt"), out / "kaart.html")
+    agg = aggregate_public(plan, level="buurt", threshold=10, labels=labels)
+    save_map(public_map(agg, labels=labels, data_date="2026-01-01"), out / "publiek.html")
+    return out
+
+
+def open_page(browser, path: Path):
+    """Open a map offline; returns the page and the list of JavaScript errors."""
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.route(lambda url: not url.startswith("file:"), lambda route: route.abort())
+    page.goto(path.as_uri(), wait_until="domcontentloaded")
+    page.wait_for_function("window.GK && GK.readyAt > 0", timeout=15_000)
+    return page, errors
+
+
+def test_municipal_map_in_browser(browser, maps_dir, artefacts):
+    page, errors = open_page(browser, maps_dir / "kaart.html")
+    page.wait_for_function("GK.drawnTiles > 0", timeout=10_000)
+    assert errors == []
+    assert page.locator(".gk-title h1").inner_text() == "Proefplan"
+    assert page.locator(".leaflet-control-scale").count() == 1
+    assert page.locator(".leaflet-control-zoom-fullscreen, .leaflet-control-fullscreen a, [title='Volledig scherm']").count() >= 1
+
+    # layers toggle: switch the addresses off and on through the layer control
+    box = page.locator(".leaflet-control-layers-overlays label", has_text="Adressen naar fase").locator("input")
+    assert page.evaluate("GK.map.hasLayer(GK.pts.layer)")
+    box.uncheck()
+    assert not page.evaluate("GK.map.hasLayer(GK.pts.layer)")
+    box.check()
+    assert page.evaluate("GK.map.hasLayer(GK.pts.layer)")
+
+    # a popup opens on a click on an address point (one clear of the controls)
+    target = page.evaluate(
+        """() => { const s = GK.map.getSize();
+          for (let i = 0; i < GK.pts.n; i++) { const p = GK.map.latLngToContainerPoint(GK.pts.latlng(i));
+            if (p.x > 320 && p.x < s.x - 480 && p.y > 160 && p.y < s.y - 200) return {i: i, x: p.x, y: p.y}; }
+          return null; }"""
+    )
+    assert target is not None
+    map_box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(map_box["x"] + target["x"], map_box["y"] + target["y"])
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    assert page.evaluate(f"GK.pts.data.id[{target['i']}]") in popup.inner_text()
+
+    # search by postcode finds the address
+    pc = page.evaluate(f"GK.pts.data.pc[{target['i']}]")
+    page.fill("#gk-zoek", pc)
+    assert page.locator("#gk-resultaten li").first.inner_text().startswith(f"Postcode {pc}")
+
+    # the slider moves: period, label and styles follow
+    before = page.evaluate("GK.areaLayers[0].getLayers().map(l => l.options.fillColor).join()")
+    last = page.evaluate("GK.labels.length - 1")
+    page.fill("#gk-slider", str(last))
+    assert page.evaluate("GK.period") == last
+    assert page.locator("#gk-slider-label").inner_text().startswith("Eind ")
+    after = page.evaluate("GK.areaLayers[0].getLayers().map(l => l.options.fillColor).join()")
+    assert before != after
+    assert errors == []
+    page.screenshot(path=str(artefacts / "kaart_gemeente.png"))
+    page.close()
+
+
+def test_public_map_in_browser(browser, maps_dir, artefacts):
+    page, errors = open_page(browser, maps_dir / "publiek.html")
+    assert errors == []
+    assert page.evaluate("window.GK.pts") is None
+    # click the middle of the first area: its popup explains the order
+    center = page.evaluate(
+        "(() => { const l = GK.areaLayers[0].getLayers()[0]; const p = GK.map.latLngToContainerPoint(l.getBounds().getCenter()); return [p.x, p.y]; })()"
+    )
+    map_box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(map_box["x"] + center[0], map_box["y"] + center[1])
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    assert "volgorde" in popup.inner_text()
+    page.fill("#gk-slider", "3")
+    assert page.evaluate("GK.period") == 3
+    assert errors == []
+    page.screenshot(path=str(artefacts / "kaart_publiek.png"))
+    page.close()
