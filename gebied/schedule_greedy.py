@@ -92,6 +92,7 @@ def make_units(pop: Population, *, size: int | None, cap_min: np.ndarray, core: 
                 members.extend(_bisect(part[~hot], pop.xy, pop.load, limit, cap_min))
             else:
                 members.extend(_bisect(part, pop.xy, pop.load, limit, cap_min))
+    members = [m for m in members if len(m)]
     of = np.full(n, -1, dtype=np.int64)
     for u, m in enumerate(members):
         of[m] = u
