@@ -122,7 +122,7 @@ def _dissolve(cells: gpd.GeoDataFrame, key: str, names: dict[str, str]) -> tuple
     codes, geoms = [], []
     for code, group in cells.groupby(key, sort=True):
         codes.append(code)
-        geoms.append(shapely.union_all(group.geometry.values))
+        geoms.append(shapely.coverage_union_all(group.geometry.values))
     return codes, [names[c] for c in codes], geoms
 
 
@@ -131,7 +131,7 @@ def build_layers(cells: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
     cells = cells.copy()
     cells["woonplaats_code"] = [woonplaats_code(s) for s in cells["plaats_nr"]]
     layers: dict[str, gpd.GeoDataFrame] = {}
-    gemeente = shapely.union_all(cells.geometry.values)
+    gemeente = shapely.coverage_union_all(cells.geometry.values)
     layers["gemeente"] = _frame([GEMEENTE_CODE], [GEMEENTE_NAAM], [gemeente], {})
     wp_names = {woonplaats_code(i): s.naam for i, s in enumerate(SETTLEMENTS)}
     for key, layer, names, extra in (

@@ -269,6 +269,10 @@ def test_planted_inequalities(adressen):
 def test_any_seed_gives_a_valid_calibrated_region(seed):
     layers, adressen = make_demo_region(seed=seed)
     assert_geodataframe_equal(validate_addresses(adressen), adressen)
+    gemeente = layers["gemeente"].geometry.iloc[0]
+    for name in LAYERS:
+        assert shapely.is_valid(layers[name].geometry.values).all()
+        assert np.isclose(layers[name].area.sum(), gemeente.area, rtol=1e-9)
     with warnings.catch_warnings():
         warnings.simplefilter("error", GebiedWarning)
         joined = join_areas(adressen, layers, max_distance=0)
