@@ -17,25 +17,22 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from gebied.errors import GebiedError
 from gebied.io import atomic_path
-from gebied.report_charts import comparison_chart, period_labels, schedule_chart
-from gebied.report_format import fmt_int
+from gebied.report_charts import comparison_chart, metrics_chart, period_labels, schedule_chart
+from gebied.report_format import METRIC_LABELS, PERIOD_METRICS, fmt_int
 from gebied.report_maps import area_maps, choose_map_level
 from gebied.report_public import info_table, public_table, settings_table
+from gebied.report_flags import cooperation_table, flag_table, group_table, hotspot_table, signal_table
 from gebied.report_sections import (
     area_summaries,
     capacity_text,
     cluster_overview,
     cluster_table,
     comparison_table,
-    cooperation_table,
-    flag_table,
     gemeente_summary,
-    group_table,
-    hotspot_table,
+    metrics_from_comparison,
     metrics_table,
     planning_level_table,
     schedule_table,
-    signal_table,
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -124,6 +121,7 @@ def render_report(
     flag_summary: pd.DataFrame | None,
     settings: Mapping[str, object] | None,
     threshold: int = 10,
+    strategy_periods: pd.DataFrame | None = None,
 ) -> str:
     """Render the lokaal plan van aanpak as one self-contained HTML document.
 
@@ -145,6 +143,10 @@ def render_report(
         The settings of the run, listed in the methods annex.
     threshold
         Public counts from 1 to ``threshold - 1`` are shown as ``< threshold``.
+    strategy_periods
+        Optional long schedule per strategy and period (as ``comparison`` in its long
+        form), for the chart of work and backlog per strategy when ``comparison`` holds
+        one row per strategy.
 
     Returns
     -------
@@ -152,6 +154,8 @@ def render_report(
         The HTML; charts and maps are embedded as base64 PNG data URIs.
     """
     _check_inputs(layers, threshold)
+    metrics = metrics or metrics_from_comparison(comparison)
+    per_period = comparison if comparison is not None and "periode" in comparison else strategy_periods
     layers = {k: v for k, v in layers.items() if v is not None}
     info = plan_info_dict(layers.get("plan_info"))
     planning = layers.get("planning")
@@ -161,7 +165,7 @@ def render_report(
     level = choose_map_level(gebieden)
     settings = dict(settings or {})
     strategie = settings.get("strategie") or info.get("strategie") or "–"
-    planperiode = info.get("periode", "–")
+    planperiode = info.get("periode") or "–"
     if info.get("startperiode"):
         planperiode += f", vanaf {info['startperiode']}"
 
@@ -169,7 +173,7 @@ def render_report(
         "versie": _version(),
         "titel": info.get("titel") or "Lokaal plan van aanpak",
         "fictief": info.get("fictief", "").strip().lower() in TRUE_WORDS,
-        "peildatum": info.get("peildatum", "–"),
+        "peildatum": info.get("peildatum") or "–",
         "planperiode": planperiode,
         "strategie": str(strategie),
         "gemeenten": _gemeenten(layers),
@@ -187,10 +191,11 @@ def render_report(
         "capaciteit": capacity_text(planning),
         "planning_grafiek": schedule_chart(planning),
         "planning_tabel": schedule_table(planning),
-        "vergelijking_grafiek": comparison_chart(comparison, labels),
+        "vergelijking_grafiek": comparison_chart(per_period, labels),
+        "maten_grafiek": metrics_chart(metrics, PERIOD_METRICS, METRIC_LABELS),
         "maten_tabel": metrics_table(metrics),
-        "vergelijking_tabel": comparison_table(comparison, labels),
-        "hotspot_tabel": hotspot_table(layers),
+        "vergelijking_tabel": comparison_table(per_period, labels),
+        "hotspot_tabel": hotspot_table(layers, flag_summary),
         "vlaggen_tabel": flag_table(flag_summary, layers.get("vlaggen")),
         "samenwerking_tabel": cooperation_table(cooperation_matrix, adressen),
         "groepen_tabel": group_table(adressen),

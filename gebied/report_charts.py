@@ -150,3 +150,39 @@ def comparison_chart(comparison: pd.DataFrame | None, labels: dict[int, str]) ->
         _period_axis(axes[-1], all_periods, labels)
         fig.tight_layout()
         return png_data_uri(fig)
+
+
+def metrics_chart(metrics: dict | None, keys: Sequence[str], key_labels: dict[str, str]) -> str | None:
+    """Horizontal bars per strategy of metrics measured in periods (None without data)."""
+    if not metrics:
+        return None
+    strategies = list(metrics)
+    keys = [k for k in keys if all(_is_number(metrics[s].get(k)) for s in strategies)]
+    if not keys:
+        return None
+    with chart_style():
+        fig = new_figure(16, 2.5 + 0.45 * len(keys) * len(strategies))
+        ax = fig.subplots()
+        height = 0.8 / len(strategies)
+        for i, strategy in enumerate(strategies):
+            ys = [k + i * height for k in range(len(keys))]
+            ax.barh(ys, [float(metrics[strategy][k]) for k in keys], height=height,
+                    color=STRATEGY_COLORS[i % len(STRATEGY_COLORS)], label=str(strategy))
+        ax.set_yticks([k + 0.4 - height / 2 for k in range(len(keys))])
+        ax.set_yticklabels([key_labels.get(k, k) for k in keys])
+        ax.invert_yaxis()
+        ax.set_xlabel("Periode")
+        ax.set_title("Wanneer gereed, per strategie (perioden vanaf de start)")
+        ax.legend(title="Strategie", loc="lower right")
+        ax.grid(axis="x", lw=0.3)
+        fig.tight_layout()
+        return png_data_uri(fig)
+
+
+def _is_number(value: object) -> bool:
+    if value is None or isinstance(value, bool):
+        return False
+    try:
+        return bool(pd.notna(float(value)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False

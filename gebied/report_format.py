@@ -12,25 +12,43 @@ from gebied.codes import NCG_FASE_OMSCHRIJVING
 
 #: Dutch labels of metric keys of the strategy comparison (unknown keys are shown raw).
 METRIC_LABELS: dict[str, str] = {
+    "adressen": "Ingeplande adressen",
+    "adressen_P50": "Ingeplande P50-adressen",
+    "gereed_gemiddeld_P50": "P50-adressen gereed, gemiddelde periode",
+    "gereed_p90_P50": "P50-adressen gereed, 90e percentiel (periode)",
+    "gereed_gemiddeld": "Alle adressen gereed, gemiddelde periode",
+    "gereed_p90": "Alle adressen gereed, 90e percentiel (periode)",
     "p50_gereed_gemiddeld": "P50-adressen gereed, gemiddelde periode",
     "p50_gereed_p90": "P50-adressen gereed, 90e percentiel (periode)",
-    "p90_gereed_gemiddeld": "P90-adressen gereed, gemiddelde periode",
-    "p90_gereed_p90": "P90-adressen gereed, 90e percentiel (periode)",
     "alle_gereed_gemiddeld": "Alle adressen gereed, gemiddelde periode",
     "alle_gereed_p90": "Alle adressen gereed, 90e percentiel (periode)",
-    "alle_gereed_max": "Laatste adres gereed (periode)",
+    "buurparen": "Buurparen (binnen de buurafstand)",
+    "buur_ongelijkheid": "Ongelijkheid tussen buren (gemiddeld verschil, perioden)",
+    "buren_ongelijkheid": "Ongelijkheid tussen buren (gemiddeld verschil, perioden)",
+    "buurparen_incl_gereed": "Buurparen, inclusief al gereed",
+    "buur_ongelijkheid_incl_gereed": "Ongelijkheid tussen buren, inclusief al gereed (perioden)",
+    "grootste_stuwmeer": "Grootste stuwmeer (adressen)",
+    "grootste_voorraad": "Grootste stuwmeer (adressen)",
     "laatste_periode": "Laatste periode van het plan",
-    "buren_ongelijkheid": "Ongelijkheid tussen buren (gemiddeld verschil in perioden)",
-    "grootste_voorraad": "Grootste voorraad (stuwmeer), adressen",
-    "aandeel_volle_capaciteit": "Aandeel perioden op volle capaciteit",
-    "gemiddelde_voorraad": "Gemiddelde voorraad (stuwmeer), adressen",
-    "aantal_perioden": "Aantal perioden",
+    "aandeel_vol_opname": "Aandeel perioden met volle capaciteit: opname",
+    "aandeel_vol_beoordeling": "Aandeel perioden met volle capaciteit: beoordeling",
+    "aandeel_vol_uitvoering": "Aandeel perioden met volle capaciteit: uitvoering",
+    "aandeel_volle_capaciteit": "Aandeel perioden met volle capaciteit",
+    "werk_aandeel_onbekend": "Aangenomen aandeel met bouwwerk (uitkomst onbekend)",
 }
+
+#: Metrics measured in periods (shown together in the strategy chart).
+PERIOD_METRICS: tuple[str, ...] = (
+    "gereed_gemiddeld_P50", "gereed_p90_P50", "gereed_gemiddeld", "gereed_p90",
+    "p50_gereed_gemiddeld", "p50_gereed_p90", "alle_gereed_gemiddeld", "alle_gereed_p90",
+)
 
 #: Dutch labels of signal keys (damage × strengthening).
 SIGNAL_LABELS: dict[str, str] = {
     "gezamenlijke_opname": "Gezamenlijke opname mogelijk (groep B)",
     "schadeherstel_in_plan": "Schadeherstel meenemen in uitvoeringsplan (groep E)",
+    "schadeherstel_in_uitvoeringsplan": "Schadeherstel meenemen in uitvoeringsplan (groep E)",
+    "melding_uitnodigen": "In versterking zonder schademelding: uitnodigen om schade te melden",
     "lopend_beide": "Lopend dossier bij NCG en IMG",
     "schade_zonder_versterking": "Lopende schademelding, niet in versterking",
     "versterking_zonder_schade": "In versterking, geen schademelding",
@@ -71,6 +89,14 @@ COLUMN_LABELS: dict[str, str] = {
     "start_periode": "Start",
     "gereed_periode": "Gereed",
     "homogeniteit": "Homogeniteit",
+    "gebied_code": "Gebied",
+    "adressen_met_vlag": "Adressen met vlag",
+    "jc_p": "p-waarde",
+    "jc_conclusie": "Ruimtelijke samenhang",
+    "uitkomst_verschil": "Andere uitkomst",
+    "tempo_verschil": "Ander tempo",
+    "buiten_programma": "Buiten programma",
+    "regime_verschil": "Andere regeling",
     "aantal_gebieden": "Aantal gebieden",
     "strategie": "Strategie",
     "ncg_fase": "NCG-fase",

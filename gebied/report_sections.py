@@ -10,20 +10,15 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from gebied.codes import NCG_FASEN
 from gebied.report_format import (
     METRIC_LABELS,
-    SAMENWERKINGSGROEPEN,
-    SIGNAL_LABELS,
     STAGES,
     Table,
-    column_label,
     fmt_int,
+    fmt_num,
     fmt_pct,
-    fmt_value,
     frame_table,
     is_missing,
-    suppress,
 )
 
 AREA_LEVEL_ORDER = ("gemeente", "woonplaats", "dorp", "wijk", "buurt", "straat", "blok")
@@ -34,6 +29,8 @@ def fmt_period(value: object, labels: Mapping[int, str]) -> str:
     if is_missing(value):
         return "–"
     p = int(float(value))  # type: ignore[arg-type]
+    if p <= 0:
+        return "vóór de start"
     return labels.get(p, str(p))
 
 
@@ -115,29 +112,71 @@ def area_summaries(gebieden: pd.DataFrame | None, labels: Mapping[int, str]) -> 
     return tables
 
 
+PLACE_LEVELS = ("woonplaats", "dorp", "plaats", "kern")
+
+
+def _level_base(niveau: object) -> str:
+    text = str(niveau)
+    return text[:-5] if text.endswith("_code") else text
+
+
 def planning_level_table(planning_levels: pd.DataFrame | None, gebieden: pd.DataFrame | None) -> Table | None:
-    """The chosen planning level per place with its reason."""
+    """The chosen planning level per place with its reason.
+
+    ``planning_levels`` holds one row per area and level (``niveau``, ``code``,
+    ``homogeniteit``, ``planningsniveau``, ``toelichting``); the report shows the place
+    level (woonplaats, else the coarsest level below gemeente). Without it, the
+    ``planningsniveau`` of the ``gebieden`` layer is used.
+    """
     caption = "Gekozen planningsniveau per plaats"
-    if planning_levels is not None and not planning_levels.empty:
+    names = {}
+    if gebieden is not None and {"niveau", "code", "naam"} <= set(gebieden.columns):
+        names = {(str(n), str(c)): str(m) for n, c, m in zip(gebieden["niveau"], gebieden["code"], gebieden["naam"])}
+    frame = None
+    if planning_levels is not None and not planning_levels.empty and "planningsniveau" in planning_levels:
         frame = pd.DataFrame(planning_levels).reset_index(drop=planning_levels.index.name is None)
-        return frame_table(frame, id="tabel-planningsniveau", caption=caption, max_columns=6)
-    if gebieden is not None and "planningsniveau" in gebieden:
-        part = pd.DataFrame(gebieden[gebieden["planningsniveau"].notna()])
-        if not part.empty:
-            part = part.sort_values(["niveau", "code"])
-            return frame_table(part, id="tabel-planningsniveau", caption=caption,
-                               columns=["naam", "niveau", "planningsniveau", "toelichting"],
-                               labels={"naam": "Plaats"})
-    return None
+    elif gebieden is not None and "planningsniveau" in gebieden:
+        frame = pd.DataFrame(gebieden[gebieden["planningsniveau"].notna()].drop(columns="geometry", errors="ignore"))
+    if frame is None or frame.empty:
+        return None
+    if "niveau" in frame:
+        frame["_basis"] = frame["niveau"].map(_level_base)
+        present = list(dict.fromkeys(frame["_basis"]))
+        place = next((lvl for lvl in PLACE_LEVELS if lvl in present), None)
+        if place is None:
+            counts = frame["_basis"].value_counts()
+            below = [lvl for lvl in present if lvl != "gemeente"] or present
+            place = min(below, key=lambda lvl: (counts[lvl], lvl))
+        frame = frame[frame["_basis"] == place].copy()
+        caption = f"Gekozen planningsniveau per {place}"
+        if "naam" not in frame and "code" in frame:
+            frame["naam"] = [names.get((place, str(c)), str(c)) for c in frame["code"]]
+    frame = frame.sort_values([c for c in ("naam", "code") if c in frame])
+    return frame_table(
+        frame, id="tabel-planningsniveau", caption=caption,
+        columns=[c for c in ("naam", "plaats", "code", "aantal_adressen", "homogeniteit", "planningsniveau",
+                             "toelichting", "reden") if c in frame],
+        labels={"naam": "Plaats", "planningsniveau": "Planningsniveau"},
+        formats={"homogeniteit": fmt_pct},
+        note="De aanbeveling voor elke wijk en buurt staat in de laag 'gebieden' van plan.gpkg."
+        if "niveau" in frame else "",
+    )
 
 
 # --------------------------------------------------------------------------- clusters
+
+
+def _size_column(clusters: pd.DataFrame) -> str | None:
+    return next((c for c in ("aantal", "aantal_x", "aantal_y") if c in clusters), None)
 
 
 def cluster_overview(clusters: pd.DataFrame | None) -> dict | None:
     """Counts of the cluster layer: number, sizes, per status."""
     if clusters is None or clusters.empty:
         return None
+    size = _size_column(clusters)
+    if size and size != "aantal":
+        clusters = clusters.rename(columns={size: "aantal"})
     sizes = pd.to_numeric(clusters["aantal"], errors="coerce") if "aantal" in clusters else pd.Series(dtype=float)
     status = clusters["cluster_status"].astype(str).value_counts().sort_index() if "cluster_status" in clusters else {}
     return {
@@ -155,6 +194,9 @@ def cluster_table(clusters: pd.DataFrame | None, labels: Mapping[int, str]) -> T
     if clusters is None or clusters.empty:
         return None
     frame = pd.DataFrame(clusters.drop(columns="geometry", errors="ignore"))
+    size = _size_column(frame)
+    if size and size != "aantal":
+        frame = frame.rename(columns={size: "aantal"})
     order = [c for c in ("start_periode", "prioriteit", "cluster_id") if c in frame]
     if order:
         frame = frame.sort_values(order, na_position="last", kind="mergesort")
@@ -217,26 +259,44 @@ def metrics_table(metrics: Mapping[str, Mapping[str, object]] | None) -> Table |
         return None
     strategies = list(metrics)
     keys = list(dict.fromkeys(k for s in strategies for k in metrics[s]))
-    rows = []
-    for k in keys:
-        fmt = fmt_pct if k.startswith("aandeel") else fmt_value
-        rows.append([METRIC_LABELS.get(k, k)] + [fmt(metrics[s].get(k)) for s in strategies])
+    rows = [[METRIC_LABELS.get(k, k)] + [fmt_metric(k, metrics[s].get(k)) for s in strategies] for k in keys]
     return Table(id="tabel-strategie-maten", caption="Vergelijking van strategieën: maten",
                  headers=["Maat"] + [str(s) for s in strategies], rows=rows,
                  numeric=[False] + [True] * len(strategies))
 
 
+def fmt_metric(key: str, value: object) -> str:
+    """A metric value: shares as percentages, whole numbers as integers, else one decimal."""
+    if is_missing(value):
+        return "–"
+    if key.startswith("aandeel") or key.startswith("werk_aandeel"):
+        return fmt_pct(value)
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    return fmt_int(x) if x.is_integer() else fmt_num(x, 1)
+
+
+def metrics_from_comparison(comparison: pd.DataFrame | None) -> dict[str, dict[str, object]] | None:
+    """``{strategie: {maat: waarde}}`` from a comparison with one row per strategy."""
+    if comparison is None or comparison.empty or "strategie" not in comparison or "periode" in comparison:
+        return None
+    frame = pd.DataFrame(comparison.drop(columns="geometry", errors="ignore")).set_index("strategie")
+    return {str(s): row.to_dict() for s, row in frame.iterrows()}
+
+
 def comparison_table(comparison: pd.DataFrame | None, labels: Mapping[int, str]) -> Table | None:
     """Per strategy: last period with work, largest total backlog, final gereed.
 
-    A comparison frame without ``periode`` (one row per strategy) is shown as it is.
+    Only for a long frame (``strategie``, ``periode``); a frame with one row per strategy
+    holds the metrics and is shown through :func:`metrics_table` instead.
     """
     if comparison is None or comparison.empty:
         return None
     frame = pd.DataFrame(comparison.drop(columns="geometry", errors="ignore"))
     if "strategie" not in frame or "periode" not in frame:
-        frame = frame.reset_index(drop=frame.index.name is None)
-        return frame_table(frame, id="tabel-strategie-vergelijking", caption="Vergelijking van strategieën")
+        return None
     voorraad = [c for c in frame.columns if str(c).endswith("_voorraad")]
     werk = [c for c in frame.columns if str(c).endswith("_werk")]
     rows = []
@@ -254,107 +314,3 @@ def comparison_table(comparison: pd.DataFrame | None, labels: Mapping[int, str])
     return Table(id="tabel-strategie-vergelijking", caption="Vergelijking van strategieën: verloop",
                  headers=["Strategie", "Laatste periode met werk", "Grootste totale voorraad", "Gereed aan het eind"],
                  rows=rows, numeric=[False, False, True, True])
-
-
-# --------------------------------------------------------------------------- inequality
-
-
-def hotspot_table(layers: Mapping[str, pd.DataFrame], *, top: int = 10) -> Table | None:
-    """Areas of the finest level with the largest share of flagged addresses, explained."""
-    gebieden = layers.get("gebieden")
-    if gebieden is None or gebieden.empty or "aandeel_met_vlag" not in gebieden:
-        return None
-    niveau = area_levels(gebieden)[-1]
-    part = pd.DataFrame(gebieden[gebieden["niveau"].astype(str) == niveau])
-    part = part[pd.to_numeric(part.get("aantal_vlaggen", 0), errors="coerce").fillna(0) > 0]
-    if part.empty:
-        return None
-    part = part.sort_values(["aandeel_met_vlag", "code"], ascending=[False, True]).head(top)
-    adressen, vlaggen = layers.get("adressen"), layers.get("vlaggen")
-    explanations = []
-    for code in part["code"]:
-        explanations.append(_explain_area(code, niveau, adressen, vlaggen))
-    part = part.assign(_uitleg=explanations)
-    return frame_table(
-        part, id="tabel-hotspots", caption=f"Brandhaarden van ongelijkheid per {niveau}",
-        columns=["naam", "code", "aantal_adressen", "aantal_vlaggen", "aandeel_met_vlag", "_uitleg"],
-        labels={"_uitleg": "Uitleg"}, formats={"aandeel_met_vlag": fmt_pct},
-    )
-
-
-def _explain_area(code: str, niveau: str, adressen: pd.DataFrame | None, vlaggen: pd.DataFrame | None) -> str:
-    col = f"{niveau}_code"
-    if adressen is None or vlaggen is None or vlaggen.empty or col not in adressen:
-        return "–"
-    ids = set(adressen.loc[adressen[col] == code, "adres_id"].astype(str))
-    inside = vlaggen["adres_id"].astype(str).isin(ids)
-    if "buur_adres_id" in vlaggen:
-        inside |= vlaggen["buur_adres_id"].astype(str).isin(ids)
-    mine = vlaggen[inside]
-    if mine.empty:
-        return "–"
-    counts = mine["vlag"].astype(str).value_counts()
-    parts = []
-    for vlag, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2]:
-        example = mine.loc[mine["vlag"].astype(str) == vlag, "toelichting"] if "toelichting" in mine else None
-        text = f"{fmt_int(n)}× {vlag.replace('_', ' ')}"
-        if example is not None and example.notna().any():
-            text += f" (bijv. {example.dropna().iloc[0]})"
-        parts.append(text)
-    return "; ".join(parts)
-
-
-def flag_table(flag_summary: pd.DataFrame | None, vlaggen: pd.DataFrame | None) -> Table | None:
-    """Flags per kind, from ``flag_summary`` or counted from the ``vlaggen`` layer."""
-    if flag_summary is not None and not flag_summary.empty:
-        frame = pd.DataFrame(flag_summary).reset_index(drop=flag_summary.index.name is None)
-        return frame_table(frame, id="tabel-vlaggen", caption="Vlaggen per soort", max_columns=6)
-    if vlaggen is None or vlaggen.empty or "vlag" not in vlaggen:
-        return None
-    frame = pd.DataFrame(vlaggen.drop(columns="geometry", errors="ignore"))
-    agg = frame.groupby("vlag", sort=True).agg(aantal=("vlag", "size"))
-    if "toelichting" in frame:
-        agg["toelichting"] = frame.groupby("vlag", sort=True)["toelichting"].first()
-    return frame_table(agg.reset_index(), id="tabel-vlaggen", caption="Vlaggen per soort")
-
-
-# --------------------------------------------------------------------------- damage × strengthening
-
-
-def cooperation_table(matrix: pd.DataFrame | None, adressen: pd.DataFrame | None) -> Table | None:
-    """NCG phase × IMG status matrix (given, or counted from the addresses)."""
-    if matrix is None or matrix.empty:
-        if adressen is None or "ncg_fase" not in adressen or "img_status" not in adressen:
-            return None
-        matrix = pd.crosstab(adressen["ncg_fase"].astype("string").fillna("(niet in programma)"),
-                             adressen["img_status"].astype("string").fillna("(leeg)"))
-    frame = pd.DataFrame(matrix)
-    first = frame.index.name or "ncg_fase"
-    frame = frame.reset_index().rename(columns={"index": first})
-    frame.columns = [str(c) for c in frame.columns]
-    frame[first] = frame[first].astype(str)
-    order = {f: i for i, f in enumerate(NCG_FASEN)}
-    frame = frame.sort_values(first, key=lambda s: s.map(lambda v: order.get(v, 99)), kind="mergesort")
-    labels = {c: c.replace("_", " ") for c in frame.columns}
-    labels[first] = "NCG-fase \\ IMG-status" if first == "ncg_fase" else column_label(first)
-    return frame_table(frame, id="tabel-schade-versterking", caption="Schade × versterking (aantal adressen)",
-                       labels=labels, max_columns=10)
-
-
-def group_table(adressen: pd.DataFrame | None) -> Table | None:
-    """Addresses per cooperation group A–F with what the group means."""
-    if adressen is None or "samenwerkingsgroep" not in adressen:
-        return None
-    counts = adressen["samenwerkingsgroep"].astype("string").value_counts()
-    rows = [[g, text, fmt_int(counts.get(g, 0))] for g, text in SAMENWERKINGSGROEPEN.items()]
-    return Table(id="tabel-samenwerkingsgroepen", caption="Samenwerkingsgroepen NCG × IMG",
-                 headers=["Groep", "Betekenis", "Adressen"], rows=rows, numeric=[False, False, True])
-
-
-def signal_table(signal_counts: Mapping[str, int] | None) -> Table | None:
-    """Signal lists and their sizes."""
-    if not signal_counts:
-        return None
-    rows = [[SIGNAL_LABELS.get(k, k.replace("_", " ")), fmt_int(v)] for k, v in signal_counts.items()]
-    return Table(id="tabel-signalen", caption="Signalen", headers=["Signaal", "Adressen"], rows=rows,
-                 numeric=[False, True])

@@ -249,10 +249,10 @@ def build_plan(seed: int = 7) -> dict:
         ),
     }
     metrics = {
-        "plan": {"p50_gereed_gemiddeld": 4.25, "alle_gereed_p90": 8.0, "buren_ongelijkheid": 0.8,
-                 "grootste_voorraad": 31, "aandeel_volle_capaciteit": 0.6, "eigen_maat": 1.5},
-        "risico": {"p50_gereed_gemiddeld": 3.0, "alle_gereed_p90": 9.0, "buren_ongelijkheid": 1.9,
-                   "grootste_voorraad": 57, "aandeel_volle_capaciteit": 0.7, "eigen_maat": 2.5},
+        "plan": {"adressen": 180, "gereed_gemiddeld_P50": 4.25, "gereed_p90": 8.0, "buur_ongelijkheid": 0.8,
+                 "grootste_stuwmeer": 31, "aandeel_vol_uitvoering": 0.6, "eigen_maat": 1.5},
+        "risico": {"adressen": 180, "gereed_gemiddeld_P50": 3.0, "gereed_p90": 9.0, "buur_ongelijkheid": 1.9,
+                   "grootste_stuwmeer": 57, "aandeel_vol_uitvoering": 0.7, "eigen_maat": 2.5},
     }
     fase = adr["ncg_fase"].fillna("(niet in programma)")
     matrix = pd.crosstab(fase, adr["img_status"])

@@ -153,14 +153,16 @@ def test_strategy_tables(rendered, plan):
     headers, rows = table_rows(rendered["soup"], "tabel-strategie-maten")
     assert headers == ["Maat", "plan", "risico"]
     by_label = {r[0]: r[1:] for r in rows}
-    # known key gets its Dutch label, unknown key is shown raw
+    # known keys get their Dutch label, an unknown key is shown raw
     assert "eigen_maat" in by_label
-    assert "p50_gereed_gemiddeld" not in by_label
-    p50 = [v for k, v in by_label.items() if k.startswith("P50-adressen gereed, gemiddelde")][0]
-    assert [parse_nl(v) for v in p50] == [plan["metrics"]["plan"]["p50_gereed_gemiddeld"],
-                                          plan["metrics"]["risico"]["p50_gereed_gemiddeld"]]
-    share = [v for k, v in by_label.items() if k.startswith("Aandeel perioden")][0]
-    assert parse_nl(share[1]) == pytest.approx(plan["metrics"]["risico"]["aandeel_volle_capaciteit"])
+    assert "gereed_gemiddeld_P50" not in by_label
+    p50 = by_label["P50-adressen gereed, gemiddelde periode"]
+    assert [parse_nl(v) for v in p50] == pytest.approx(
+        [plan["metrics"][s]["gereed_gemiddeld_P50"] for s in ("plan", "risico")], abs=0.051)
+    stuw = by_label["Grootste stuwmeer (adressen)"]
+    assert [parse_nl(v) for v in stuw] == [plan["metrics"][s]["grootste_stuwmeer"] for s in ("plan", "risico")]
+    share = by_label["Aandeel perioden met volle capaciteit: uitvoering"]
+    assert parse_nl(share[1]) == pytest.approx(plan["metrics"]["risico"]["aandeel_vol_uitvoering"])
     comp = plan["comparison"]
     _, rows = table_rows(rendered["soup"], "tabel-strategie-vergelijking")
     for row in rows:
@@ -168,6 +170,23 @@ def test_strategy_tables(rendered, plan):
         backlog = part[["opname_voorraad", "beoordeling_voorraad", "uitvoering_voorraad"]].sum(axis=1).max()
         assert parse_nl(row[2]) == backlog
         assert parse_nl(row[3]) == part["gereed_cumulatief"].max()
+
+
+def test_wide_comparison_gives_metrics_and_optional_period_chart(plan):
+    inputs = dict(plan)
+    layers = inputs.pop("layers")
+    long = inputs["comparison"]
+    inputs["comparison"] = pd.DataFrame(inputs["metrics"]).T.rename_axis("strategie").reset_index()
+    inputs["metrics"] = None
+    soup = BeautifulSoup(render_report(layers, **inputs), "html.parser")
+    headers, rows = table_rows(soup, "tabel-strategie-maten")
+    assert headers == ["Maat", "plan", "risico"]
+    assert len(rows) == len(plan["metrics"]["plan"])
+    assert soup.find("table", id="tabel-strategie-vergelijking") is None
+    n_images = len(soup.find_all("img"))
+    soup = BeautifulSoup(render_report(layers, **inputs, strategy_periods=long), "html.parser")
+    assert len(soup.find_all("img")) == n_images + 1
+    assert soup.find("table", id="tabel-strategie-vergelijking") is not None
 
 
 def test_cooperation_matrix_and_groups(rendered, plan):
