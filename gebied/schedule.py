@@ -33,7 +33,7 @@ from gebied.schedule_model import (
 STRATEGIES: tuple[str, ...] = ("risico", "gebied", "plan")
 DEFAULT_CAPACITY: dict[str, float] = {"opname": 400, "beoordeling": 400, "uitvoering": 150}
 #: Default trade-off: share of the objective for safety (the rest for equality).
-DEFAULT_WEIGHT = 0.5
+DEFAULT_WEIGHT = 0.45
 #: Default size of the parts a cluster may be split into by ``plan`` (addresses).
 DEFAULT_PART = 40
 
