@@ -1,0 +1,52 @@
+"""Real data: the plan schedule on the shared programme file against the risico baseline."""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import pytest
+
+from gebied.schedule import schedule
+from gebied.schedule_metrics import compute_metrics
+
+CAPACITY = {"opname": 400, "beoordeling": 400, "uitvoering": 150}
+
+
+@pytest.fixture(scope="module")
+def clustered(programma):
+    from gebied.clusters import make_clusters
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return make_clusters(programma, area_column="pc4_code")
+
+
+@pytest.fixture(scope="module")
+def runs(clustered):
+    out = {}
+    for strategy in ("risico", "plan"):
+        t0 = time.perf_counter()
+        out[strategy] = (schedule(clustered, None, CAPACITY, strategy=strategy, time_limit=5), time.perf_counter() - t0)
+    return out
+
+
+def test_plan_targets_against_risico(runs):
+    base, plan = runs["risico"][0].metrics, runs["plan"][0].metrics
+    assert plan["buur_ongelijkheid"] <= 0.5 * base["buur_ongelijkheid"]
+    assert plan["gereed_gemiddeld_P50"] <= 1.5 * base["gereed_gemiddeld_P50"]
+    assert plan["gereed_gemiddeld"] <= 1.1 * base["gereed_gemiddeld"]
+    assert plan["grootste_stuwmeer"] <= base["grootste_stuwmeer"]
+    assert runs["plan"][1] < 30
+
+
+def test_real_invariants_and_metrics(runs, clustered):
+    from tests.test_schedule import check_invariants
+
+    for result, _ in runs.values():
+        check_invariants(result, CAPACITY)
+        again = compute_metrics(result.addresses, result.periods)
+        assert again["buur_ongelijkheid"] == pytest.approx(result.metrics["buur_ongelijkheid"])
+        assert again["gereed_gemiddeld_P50"] == pytest.approx(result.metrics["gereed_gemiddeld_P50"])
+    pop = clustered["cluster_id"].notna() & clustered["ncg_fase"].notna()
+    assert runs["plan"][0].metrics["adressen"] == int(pop.sum())
