@@ -34,8 +34,8 @@ EIGENDOM_CODES = ("koop", "corporatie", "particuliere_huur", "onbekend")
 
 #: Outcome shares (geen_maatregelen, versterken, sloop_nieuwbouw) by phase group.
 UITKOMST_CODES = ("geen_maatregelen", "versterken", "sloop_nieuwbouw")
-UITKOMST_KANS_PLAN = (0.5, 0.38, 0.12)  # 4.1, 4.2
-UITKOMST_KANS_BOUW = (0.0, 0.75, 0.25)  # 5.1, 5.2
+UITKOMST_KANS_PLAN = (0.5, 0.34, 0.16)  # 4.1, 4.2
+UITKOMST_KANS_BOUW = (0.0, 0.68, 0.32)  # 5.1, 5.2
 UITKOMST_KANS_GEREED = (0.65, 0.27, 0.08)  # gereed
 
 #: IMG status among programme addresses (DESIGN.md §1) and outside the programme.
