@@ -23,6 +23,7 @@ from gebied.report_maps import area_maps, choose_map_level
 from gebied.report_public import info_table, public_table, settings_table
 from gebied.report_flags import cooperation_table, flag_table, group_table, hotspot_table, signal_table
 from gebied.report_sections import (
+    area_names,
     area_summaries,
     capacity_text,
     cluster_overview,
@@ -187,7 +188,7 @@ def render_report(
         "gebied_tabellen": area_summaries(gebieden, labels),
         "planningsniveau_tabel": planning_level_table(planning_levels, gebieden),
         "cluster_overzicht": cluster_overview(layers.get("clusters")),
-        "cluster_tabel": cluster_table(layers.get("clusters"), labels),
+        "cluster_tabel": cluster_table(layers.get("clusters"), labels, area_names(gebieden)),
         "capaciteit": capacity_text(planning),
         "planning_grafiek": schedule_chart(planning),
         "planning_tabel": schedule_table(planning),

@@ -101,7 +101,7 @@ def schedule_chart(planning: pd.DataFrame | None) -> str | None:
         top.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.08))
         bottom.set_title("Voorraad (stuwmeer) per periode (adressen)")
         bottom.set_ylabel("Adressen")
-        bottom.legend(ncols=3)
+        bottom.legend(ncols=1, loc="upper right")
         _period_axis(bottom, periods, labels)
         for ax in (top, bottom):
             ax.set_ylim(bottom=0)

@@ -16,7 +16,7 @@ from gebied.report_format import (
     fmt_pct,
     frame_table,
 )
-from gebied.report_sections import area_levels
+from gebied.report_sections import area_levels, area_names
 
 #: What each flag type means, for the report (flag types of gebied.flags).
 FLAG_DESCRIPTIONS: dict[str, str] = {
@@ -48,12 +48,6 @@ def _is_area_summary(flag_summary: pd.DataFrame | None) -> bool:
     return flag_summary is not None and not flag_summary.empty and "gebied_code" in flag_summary
 
 
-def _area_names(gebieden: pd.DataFrame | None) -> dict[str, str]:
-    if gebieden is None or "naam" not in gebieden:
-        return {}
-    return {str(c): str(n) for c, n in zip(gebieden["code"], gebieden["naam"]) if pd.notna(n)}
-
-
 def _explain_counts(counts: Mapping[str, int], conclusion: object = None) -> str:
     ranked = sorted(((k, int(v)) for k, v in counts.items() if v and int(v) > 0), key=lambda kv: (-kv[1], kv[0]))
     parts = [f"{fmt_int(n)}× {FLAG_SHORT.get(k, k.replace('_', ' '))}" for k, n in ranked[:3]]
@@ -72,7 +66,7 @@ def hotspot_table(
     otherwise from the finest level of the ``gebieden`` layer and the ``vlaggen`` layer.
     """
     gebieden = layers.get("gebieden")
-    names = _area_names(gebieden)
+    names = area_names(gebieden)
     if _is_area_summary(flag_summary) and "aandeel_met_vlag" in flag_summary:
         fs = pd.DataFrame(flag_summary)
         fs = fs[pd.to_numeric(fs.get("aantal_vlaggen", 0), errors="coerce").fillna(0) > 0]

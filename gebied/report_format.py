@@ -207,6 +207,8 @@ class Table:
     numeric: list[bool] = field(default_factory=list)
     note: str = ""
     nowrap: list[bool] = field(default_factory=list)
+    #: optional text per row, shown full width below that row (e.g. an explanation)
+    details: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.numeric:

@@ -130,13 +130,17 @@ def area_maps(
                 step = -(-len(ticks) // 5)
                 cbar = fig.colorbar(sm, ax=ax, orientation="horizontal", fraction=0.05, pad=0.02, shrink=0.9,
                                     ticks=ticks[::step])
-                cbar.ax.set_xticklabels([period_labels.get(t, str(t)) for t in ticks[::step]], fontsize=6)
+                cbar.ax.set_xticklabels([_label(t, period_labels) for t in ticks[::step]], fontsize=6)
                 cbar.set_label("Startperiode van het cluster", fontsize=7)
             fig.tight_layout()
             image = png_data_uri(fig)
         out.append({"code": str(area["code"]), "naam": str(area.get("naam", area["code"])),
                     "image": image, "clusters": n_clusters})
     return out
+
+
+def _label(period: int, labels: dict[int, str]) -> str:
+    return "vóór start" if period <= 0 else labels.get(period, str(period))
 
 
 def _mappable(cmap, norm):

@@ -40,6 +40,13 @@ def _series(frame: pd.DataFrame, column: str) -> pd.Series:
     return pd.Series(pd.NA, index=frame.index, dtype="object")
 
 
+def area_names(gebieden: pd.DataFrame | None) -> dict[str, str]:
+    """``{code: naam}`` of all areas in the ``gebieden`` layer."""
+    if gebieden is None or "naam" not in gebieden or "code" not in gebieden:
+        return {}
+    return {str(c): str(n) for c, n in zip(gebieden["code"], gebieden["naam"]) if not is_missing(n)}
+
+
 def area_levels(gebieden: pd.DataFrame) -> list[str]:
     """Area levels of the ``gebieden`` layer, coarse to fine (by number of areas)."""
     counts = gebieden["niveau"].astype(str).value_counts()
@@ -189,8 +196,10 @@ def cluster_overview(clusters: pd.DataFrame | None) -> dict | None:
     }
 
 
-def cluster_table(clusters: pd.DataFrame | None, labels: Mapping[int, str]) -> Table | None:
-    """All clusters in order of start (then priority and id)."""
+def cluster_table(
+    clusters: pd.DataFrame | None, labels: Mapping[int, str], names: Mapping[str, str] | None = None
+) -> Table | None:
+    """All clusters in order of start (then priority and id), each with its explanation below."""
     if clusters is None or clusters.empty:
         return None
     frame = pd.DataFrame(clusters.drop(columns="geometry", errors="ignore"))
@@ -200,18 +209,23 @@ def cluster_table(clusters: pd.DataFrame | None, labels: Mapping[int, str]) -> T
     order = [c for c in ("start_periode", "prioriteit", "cluster_id") if c in frame]
     if order:
         frame = frame.sort_values(order, na_position="last", kind="mergesort")
-    return frame_table(
+    if names and "gebied_code" in frame:
+        frame["gebied_naam"] = [names.get(str(c), str(c)) for c in frame["gebied_code"]]
+    table = frame_table(
         frame,
         id="tabel-clusters",
         caption="Clusters (treintjes) in volgorde van start",
-        columns=["cluster_id", "gebied_code", "aantal", "aantal_P50", "aantal_P90", "cluster_status",
-                 "start_periode", "gereed_periode", "toelichting"],
-        labels={"cluster_id": "Cluster", "gebied_code": "Gebied", "aantal": "Adressen", "aantal_P50": "P50",
-                "aantal_P90": "P90", "cluster_status": "Status", "start_periode": "Start",
-                "gereed_periode": "Gereed"},
+        columns=["cluster_id", "gebied_naam" if "gebied_naam" in frame else "gebied_code", "aantal", "aantal_P50",
+                 "aantal_P90", "typologie_dominant", "cluster_status", "start_periode", "gereed_periode"],
+        labels={"cluster_id": "Cluster", "gebied_code": "Gebied", "gebied_naam": "Gebied", "aantal": "Adressen",
+                "aantal_P50": "P50", "aantal_P90": "P90", "typologie_dominant": "Meest voorkomend type",
+                "cluster_status": "Status", "start_periode": "Start", "gereed_periode": "Gereed"},
         formats={"start_periode": lambda v: fmt_period(v, labels), "gereed_periode": lambda v: fmt_period(v, labels),
                  "cluster_status": lambda v: "–" if is_missing(v) else str(v).replace("_", " ")},
     )
+    if "toelichting" in frame:
+        table.details = ["" if is_missing(v) else str(v) for v in frame["toelichting"]]
+    return table
 
 
 # --------------------------------------------------------------------------- schedule
@@ -229,9 +243,10 @@ def schedule_table(planning: pd.DataFrame | None) -> Table | None:
     labels = {"periode_label": "Periode", "periode": "Periode", "gereed_cumulatief": "Gereed (cum.)"}
     for s in STAGES:
         labels[f"{s}_werk"] = f"Werk {s}"
-        labels[f"{s}_voorraad"] = f"Voorraad {s}"
-    return frame_table(frame, id="tabel-planning", caption="Planning per periode (adressen)",
-                       columns=columns, labels=labels, formats={"periode": fmt_int})
+        labels[f"{s}_voorraad"] = f"Voorraad voor {s}"
+    formats = {c: fmt_int for c in columns if c != "periode_label"}
+    return frame_table(frame, id="tabel-planning", caption="Planning per periode (adressen, afgerond)",
+                       columns=columns, labels=labels, formats=formats)
 
 
 def capacity_text(planning: pd.DataFrame | None) -> list[str]:

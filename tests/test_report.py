@@ -31,7 +31,7 @@ def table_rows(soup: BeautifulSoup, table_id: str) -> tuple[list[str], list[list
     table = soup.find("table", id=table_id)
     assert table is not None, f"tabel {table_id} ontbreekt"
     headers = [th.get_text(strip=True) for th in table.find("thead").find_all("th")]
-    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.find("tbody").find_all("tr")]
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.select("tbody > tr:not(.detail)")]
     return headers, rows
 
 
@@ -132,6 +132,11 @@ def test_cluster_table_matches_clusters_layer(rendered, plan):
         assert row[col["Start"]] == labels[exp["start_periode"]]
         starts.append(exp["start_periode"])
     assert starts == sorted(starts)
+    names = dict(zip(plan["layers"]["gebieden"]["code"], plan["layers"]["gebieden"]["naam"]))
+    assert [r[col["Gebied"]] for r in rows] == [names[clusters.loc[r[0], "gebied_code"]] for r in rows]
+    # each cluster's explanation is in the row below it
+    details = [tr.get_text(strip=True) for tr in rendered["soup"].select("#tabel-clusters tr.detail")]
+    assert details == [clusters.loc[r[0], "toelichting"] for r in rows]
     overview = rendered["soup"].find(id="cluster-overzicht").get_text()
     assert f"{len(clusters)} clusters" in overview.replace("\n", " ")
 
@@ -144,8 +149,8 @@ def test_schedule_table_matches_planning_layer(rendered, plan):
     for row in rows:
         exp = planning.loc[row[col["Periode"]]]
         for stage in ("opname", "beoordeling", "uitvoering"):
-            assert parse_nl(row[col[f"Werk {stage}"]]) == exp[f"{stage}_werk"]
-            assert parse_nl(row[col[f"Voorraad {stage}"]]) == exp[f"{stage}_voorraad"]
+            assert parse_nl(row[col[f"Werk {stage}"]]) == round(exp[f"{stage}_werk"])
+            assert parse_nl(row[col[f"Voorraad voor {stage}"]]) == round(exp[f"{stage}_voorraad"])
         assert parse_nl(row[col["Gereed (cum.)"]]) == exp["gereed_cumulatief"]
 
 
