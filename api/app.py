@@ -11,11 +11,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import routes_adressen, routes_clusters, routes_gebieden, routes_overig
 from api.auth import Principal, load_keys
-from api.common import FastJSON
+from fastapi import Depends
+
+from api.common import FastJSON, strict_query
 from api.store import PlanStore, open_store
 
 MAX_BODY = 16 * 1024
-MAX_QUERY = 2048
+MAX_QUERY = 8192
 
 DESCRIPTION = """
 De HTTP-API van **gebied**: welke gebieden, clusters (treintjes), vlaggen en signalen er zijn,
@@ -33,7 +35,7 @@ volgende pagina. Fouten zijn JSON `{"detail": "..."}` in het Nederlands.
 """
 
 STATUS_TEXT = {
-    400: "ongeldig verzoek",
+    400: "ongeldig verzoek: de inhoud kon niet worden gelezen (geen geldige JSON in UTF-8?)",
     401: "API-sleutel vereist",
     403: "geen toegang",
     404: "niet gevonden",
@@ -127,6 +129,7 @@ def create_app(store: PlanStore, keys: dict[str, Principal] | None = None) -> Fa
         version="0.1.0",
         description=DESCRIPTION,
         default_response_class=FastJSON,
+        dependencies=[Depends(strict_query)],
         openapi_tags=[
             {"name": "gebieden", "description": "Cijfers per gebied (openbaar, met onderdrukking)."},
             {"name": "adressen", "description": "Adresniveau (gemeente binnen eigen gemeenten, ncg, img)."},

@@ -36,6 +36,10 @@ api_key = APIKeyHeader(
 )
 
 
+#: OpenAPI: the key is optional on public routes (without it the role is publiek).
+OPTIONAL_KEY = {"security": [{}]}
+
+
 def get_store(request: Request) -> PlanStore:
     return request.app.state.store
 
@@ -72,6 +76,33 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Aantal resultaten
 Offset = Annotated[int, Query(ge=0, le=100_000_000, description="Aantal resultaten om over te slaan.")]
 
 
+_ALLOWED: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def strict_query(request: Request) -> None:
+    """Refuse unknown and repeated query parameters (422) instead of silently ignoring them."""
+    route = request.scope.get("route")
+    if route is None or not request.scope.get("query_string"):
+        return
+    allowed = _ALLOWED.get(id(route))
+    if allowed is None:
+        allowed = _ALLOWED[id(route)] = frozenset(_query_names(route.dependant))
+    seen = set()
+    for name, _ in request.query_params.multi_items():
+        if name not in allowed:
+            raise HTTPException(422, f"ongeldig verzoek: onbekende parameter '{name[:40]}'")
+        if name in seen:
+            raise HTTPException(422, f"ongeldig verzoek: parameter '{name[:40]}' komt meer dan eens voor")
+        seen.add(name)
+
+
 def page(request: Request, items: list, total: int, limit: int, offset: int) -> dict:
     """Paging members: totaal, limit, offset and the URL of the next page."""
     nxt = None
@@ -83,13 +114,16 @@ def page(request: Request, items: list, total: int, limit: int, offset: int) -> 
 def errors(*codes: int) -> dict[int | str, dict]:
     """OpenAPI documentation of the error responses of a route."""
     text = {
+        400: "Onleesbare inhoud.",
         401: "Geen of een ongeldige API-sleutel.",
         403: "Deze rol heeft geen toegang.",
         404: "Niet gevonden (of niet zichtbaar voor deze sleutel).",
         412: "De ETag in If-Match is verouderd: iemand anders wijzigde dit intussen.",
         413: "Verzoek te groot.",
+        414: "URL te lang.",
         422: "Ongeldige parameter of inhoud.",
         428: "If-Match ontbreekt.",
         503: "Het plan is alleen-lezen.",
     }
-    return {c: {"model": Fout, "description": text[c]} for c in (*codes, 422)}
+    json_fout = {"application/json": {"schema": {"$ref": "#/components/schemas/Fout"}}}
+    return {c: {"model": Fout, "description": text[c], "content": json_fout} for c in (*codes, 414, 422)}

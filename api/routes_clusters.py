@@ -120,7 +120,7 @@ def _versions(if_match: str) -> set[int]:
     response_class=FastJSON,
     response_model=None,
     summary="Prioriteit van een cluster zetten (lokale stuurgroep); vraagt If-Match",
-    responses={200: {"model": Prioriteit}, **errors(401, 403, 404, 412, 413, 428, 503)},
+    responses={200: {"model": Prioriteit}, **errors(400, 401, 403, 404, 412, 413, 428, 503)},
 )
 def put_priority(
     store: Store,
@@ -128,16 +128,16 @@ def put_priority(
     body: PrioriteitIn,
     cluster_id: Annotated[str, Path(max_length=128, examples=["C-BU99010101-1"])],
     if_match: Annotated[
-        str | None,
+        str,
         Header(max_length=200, description='ETag van GET /clusters/{cluster_id}, bv. "0".', examples=['"0"']),
-    ] = None,
+    ],
 ) -> FastJSON:
     """Rollen gemeente (eigen gemeenten) en ncg. Bij een verouderde ETag volgt 412 en wordt
     niets overschreven; de wijziging staat meteen duurzaam in de tabel `prioriteiten` van het plan."""
     if principal.rol not in ("gemeente", "ncg"):
         raise HTTPException(403, "alleen de rollen gemeente en ncg mogen prioriteiten zetten")
     visible_cluster(store, principal, cluster_id)
-    if if_match is None or not if_match.strip():
+    if not if_match.strip():
         raise HTTPException(428, "kop If-Match ontbreekt; haal eerst de ETag op met GET /clusters/{cluster_id}")
     if not store.writable:
         raise HTTPException(503, "het plan is alleen-lezen; prioriteiten kunnen niet worden opgeslagen")

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from api.auth import Principal
-from api.common import Caller, FastJSON, GeoJSON, Limit, Offset, Store, errors, page
+from api.common import OPTIONAL_KEY, Caller, FastJSON, GeoJSON, Limit, Offset, Store, errors, page
 from api.public import suppress
 from api.schemas import GebiedenPagina, GebiedSamenvatting
 from api.store import PlanStore
@@ -27,6 +27,7 @@ def area_view(store: PlanStore, principal: Principal, index: int) -> dict:
     "/gebieden",
     response_class=FastJSON,
     response_model=None,
+    openapi_extra=OPTIONAL_KEY,
     summary="Alle gebieden met hun cijfers (openbaar; kleine aantallen onderdrukt)",
     responses={
         200: {
@@ -71,6 +72,7 @@ async def list_areas(
     "/gebieden/{code}",
     response_class=FastJSON,
     response_model=None,
+    openapi_extra=OPTIONAL_KEY,
     summary="Samenvatting van één gebied (openbaar; kleine aantallen onderdrukt)",
     responses={200: {"model": GebiedSamenvatting}, **errors(401, 404)},
 )

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse
 
-from api.common import Caller, FastJSON, Limit, NcgImg, Offset, Protected, Store, errors, page
+from api.common import OPTIONAL_KEY, Caller, FastJSON, Limit, NcgImg, Offset, Protected, Store, errors, page
 from api.routes_adressen import visible_positions
 from api.schemas import Gezondheid, SignalenPagina, VlaggenPagina
 from api.store import SIGNAALLIJSTEN
@@ -101,6 +101,7 @@ async def list_signals(
     "/kaart/{code}",
     response_class=FileResponse,
     tags=["kaart"],
+    openapi_extra=OPTIONAL_KEY,
     summary="De kaart (HTML) van een gebied; publiek zonder sleutel, gemeente met sleutel",
     responses={200: {"content": {"text/html": {}}, "description": "De kaartpagina."}, **errors(401, 404)},
 )

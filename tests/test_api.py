@@ -220,7 +220,10 @@ def test_etag_conflict_and_durable_priority(client, keys, frames, tmp_path):
     h = hdr(keys, "gemeente")
     first = client.get(f"/clusters/{cid}", headers=h)
     etag = first.headers["ETag"]
-    assert client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 1}, headers=h).status_code == 428
+    missing = client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 1}, headers=h)
+    assert missing.status_code == 422 and "if-match" in missing.json()["detail"].lower()
+    empty = client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 1}, headers={**h, "If-Match": " "})
+    assert empty.status_code == 428
     ok = client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 1}, headers={**h, "If-Match": etag})
     assert ok.status_code == 200 and ok.headers["ETag"] != etag
     # a second user with the old ETag may not silently overwrite
@@ -249,7 +252,9 @@ def test_request_limits(client, keys, frames):
     big = json.dumps({"prioriteit": 1, "x": "a" * 100_000})
     r = client.put(f"/clusters/{cid}/prioriteit", content=big, headers={**hdr(keys, "ncg"), "If-Match": '"0"', "Content-Type": "application/json"})
     assert r.status_code == 413
-    assert client.get("/gebieden?niveau=" + "x" * 3000).status_code == 414
+    assert client.get("/gebieden?niveau=" + "x" * 9000).status_code == 414
+    assert client.get("/gebieden?onbekend=1").status_code == 422
+    assert client.get("/gebieden?limit=1&limit=2").status_code == 422
     bad = client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 0}, headers={**hdr(keys, "ncg"), "If-Match": '"0"'})
     assert bad.status_code == 422 and "prioriteit" in bad.json()["detail"]
 
