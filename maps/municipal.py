@@ -34,12 +34,18 @@ from maps.style import (
 NIVEAU_NAMEN = {"buurt": "buurten", "wijk": "wijken", "woonplaats": "woonplaatsen", "gemeente": "gemeenten"}
 
 
-def new_map(bounds_frame, *, title: str) -> folium.Map:
-    """A lean self-contained map fitted to a frame, with base layers, scale and fullscreen."""
+def new_map(bounds_frame, *, title: str, pad: float = 0.0) -> folium.Map:
+    """A lean self-contained map fitted to a frame, with base layers, scale and fullscreen.
+
+    With ``pad`` (degrees) the view is set from the padded bounding box only, so that no
+    coordinate of the data itself is written for the view (public map).
+    """
     wgs = to_wgs84(bounds_frame)
-    minx, miny, maxx, maxy = wgs.total_bounds
+    minx, miny, maxx, maxy = (float(v) for v in wgs.total_bounds)
+    if pad:
+        minx, miny, maxx, maxy = (round(minx - pad, 4), round(miny - pad, 4), round(maxx + pad, 4), round(maxy + pad, 4))
     fmap = LeanMap(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        location=[miny, minx] if pad else [(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=12,
         tiles=None,
         control_scale=True,

@@ -119,6 +119,40 @@ def _merge_small(frame: gpd.GeoDataFrame, threshold: int) -> tuple[gpd.GeoDataFr
         frame = frame.drop(index=idx)
 
 
+def _cell(x: float, y: float) -> tuple[float, float]:
+    return (round(x, 4), round(y, 4))
+
+
+def public_geometry(frame: gpd.GeoDataFrame, homes: gpd.GeoSeries | None, *, simplify_m: float = 5.0) -> gpd.GeoSeries:
+    """Area outlines for publication in EPSG:4326, rounded to 5 decimals.
+
+    A vertex that rounds (to 4 decimals, about 7 × 11 m) to the same place as a home is
+    moved to the nearest free cell, so no home's position can be read from an outline.
+    """
+    import shapely
+
+    geo = frame.geometry.to_crs(28992).simplify(simplify_m, preserve_topology=True).to_crs(4326)
+    taken: set[tuple[float, float]] = set()
+    if homes is not None and len(homes):
+        wgs = homes.to_crs(4326)
+        taken = {_cell(x, y) for x, y in zip(wgs.x, wgs.y, strict=True)}
+    steps = [(dx, dy) for r in (1, 2, 3) for dx in (-r, 0, r) for dy in (-r, 0, r) if (dx, dy) != (0, 0)]
+
+    def fix(coords: np.ndarray) -> np.ndarray:
+        out = np.round(coords, 5)
+        for k, (x, y) in enumerate(out):
+            if _cell(x, y) not in taken:
+                continue
+            for dx, dy in steps:
+                nx, ny = round(x + dx * 1e-4, 5), round(y + dy * 1e-4, 5)
+                if _cell(nx, ny) not in taken:
+                    out[k] = (nx, ny)
+                    break
+        return out
+
+    return gpd.GeoSeries(shapely.transform(geo.values, fix), index=frame.index, crs=4326)
+
+
 def explain(row: pd.Series, *, rank: int, total: int, labels: dict[int, str], threshold: int) -> str:
     """A short Dutch text for residents: when the area goes, and why in this order."""
     def label(p: object) -> str:
@@ -198,5 +232,8 @@ def aggregate_public(layers: dict[str, pd.DataFrame], *, level: str = "buurt", t
         merged[col] = pd.to_numeric(merged[col], errors="coerce").round().astype("Int64")
     merged["samengevoegd"] = [", ".join(n) for n in merged["samengevoegd"]]
     merged = merged.drop(columns=[c for c in ("gemeente_code",) if c in merged.columns])
+    addresses = layers.get("adressen")
+    homes = addresses.geometry if isinstance(addresses, gpd.GeoDataFrame) else None
+    merged = merged.set_geometry(public_geometry(merged, homes)).to_crs(4326)
     merged.attrs = {"drempel": threshold, "verborgen": hidden, "niveau": level}
     return merged

@@ -73,8 +73,8 @@ def public_map(
     labels = labels or {}
     threshold = aggregates.attrs.get("drempel", 10)
     level = aggregates.attrs.get("niveau", "buurt")
-    fmap = new_map(aggregates, title=title)
-    wgs = to_wgs84(aggregates, simplify_m=5.0)
+    fmap = new_map(aggregates, title=title, pad=0.001)
+    wgs = to_wgs84(aggregates)
     props = []
     for _, row in wgs.iterrows():
         start = row["start_periode"]
@@ -95,10 +95,8 @@ def public_map(
 
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     JsControl("title", {"title": title, "subtitle": f"Openbare kaart per {NIVEAU_NAMEN.get(level, level)} · peildatum {data_date}"}).add_to(fmap)
-    areas = [
-        {"naam": p["naam"], "code": p["naam"], "soort": level, "bounds": [[b[1], b[0]], [b[3], b[2]]]}
-        for p, b in zip(props, wgs.geometry.bounds.round(5).to_numpy().tolist(), strict=True)
-    ]
+    # no bounds: the search zooms to the drawn outline (bounding-box corners are not published)
+    areas = [{"naam": p["naam"], "code": p["naam"], "soort": level} for p in props]
     JsControl("search", {"placeholder": "Zoek uw buurt of dorp…", "areas": areas}).add_to(fmap)
     if labels:
         JsControl("slider", slider_payload(labels, data_date=data_date, gereed=None)).add_to(fmap)

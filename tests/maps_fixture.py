@@ -220,3 +220,74 @@ def make_plan(seed: int = 7) -> dict[str, pd.DataFrame]:
 def write_plan(path: Path, seed: int = 7) -> Path:
     """Write the fixture plan as a GeoPackage."""
     return write_layers(make_plan(seed), path)
+
+
+def plan_from_addresses(addresses: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, level: str, n_periods: int = 12, seed: int = 3) -> dict[str, pd.DataFrame]:
+    """Plan layers for real addresses joined to ``areas`` (column ``{level}_code``).
+
+    Periods, clusters and flags are synthetic but follow the plan contract: every address
+    in the programme and not yet gereed gets a planned ``gereed_periode``; clusters are
+    blocks of about 60 addresses per area; a flag joins nearest neighbours in different phases.
+    """
+    from scipy.spatial import cKDTree
+
+    rng = np.random.default_rng(seed)
+    a = addresses.copy()
+    code = a[f"{level}_code"].astype("string")
+    in_prog = a["ncg_fase"].notna()
+    done = (a["ncg_fase"] == "gereed").fillna(False)
+    plan_p = pd.Series(rng.integers(1, n_periods + 1, len(a)), index=a.index)
+    a["gereed_periode"] = plan_p.where(in_prog & ~done).astype("Int64")
+    a["opname_periode"] = (plan_p - 2).clip(lower=1).where(in_prog & ~done).astype("Int64")
+    order = a.geometry.x.rank(method="first")
+    block = a.assign(_o=order).groupby(code)["_o"].rank(method="first") // 60
+    a["cluster_id"] = (code + "-" + block.astype("Int64").astype("string")).where(in_prog)
+    xy = np.column_stack([a.geometry.x, a.geometry.y])
+    dist, idx = cKDTree(xy).query(xy, k=2)
+    fase = a["ncg_fase"].astype(object).to_numpy()
+    pairs = [(i, int(j)) for i, (d, j) in enumerate(zip(dist[:, 1], idx[:, 1], strict=True))
+             if d < 50 and i < j and in_prog.iat[i] and in_prog.iat[j] and fase[i] != fase[j]]
+    flags = gpd.GeoDataFrame(
+        {
+            "vlag": "buren_verschillend",
+            "adres_id": [a["adres_id"].iat[i] for i, _ in pairs],
+            "buur_adres_id": [a["adres_id"].iat[j] for _, j in pairs],
+            "afstand_m": [float(np.hypot(*(xy[i] - xy[j]))) for i, j in pairs],
+            "ernst": [["laag", "middel", "hoog"][abs(hash((i, j))) % 3] for i, j in pairs],
+            "toelichting": [f"Buren in fase {fase[i]} en {fase[j]}." for i, j in pairs],
+        },
+        geometry=[LineString([xy[i], xy[j]]) for i, j in pairs],
+        crs=CRS,
+    )
+    counts = pd.concat([flags["adres_id"], flags["buur_adres_id"]]).value_counts()
+    a["aantal_vlaggen"] = a["adres_id"].map(counts).fillna(0).astype("Int64")
+    crows = []
+    for cid, grp in a[a["cluster_id"].notna()].groupby("cluster_id"):
+        risk = grp["risicoprofiel"].value_counts()
+        crows.append({
+            "cluster_id": cid, "gebied_code": cid.rsplit("-", 1)[0], "aantal": len(grp),
+            **{f"aantal_{r}": int(risk.get(r, 0)) for r in ("P50", "P90", "overig", "onbekend")},
+            "typologie_dominant": grp["typologie"].mode().iloc[0] if grp["typologie"].notna().any() else None,
+            "cluster_status": "normaal", "toelichting": "Samen omdat ze naast elkaar liggen.",
+            "start_periode": grp["opname_periode"].min(), "gereed_periode": grp["gereed_periode"].max(),
+            "geometry": MultiPoint(list(grp.geometry)).convex_hull.buffer(10),
+        })
+    clusters = gpd.GeoDataFrame(crows, geometry="geometry", crs=CRS)
+    used = areas[areas["code"].astype(str).isin(set(code.dropna()))]
+    arows = []
+    for _, area in used.iterrows():
+        grp = a[code == str(area["code"])]
+        prog = grp[grp["ncg_fase"].notna()]
+        arows.append({
+            "niveau": level, "code": str(area["code"]), "naam": str(area["naam"]), "gemeente_code": "GM0014",
+            "aantal_adressen": len(grp), "in_programma": len(prog), "gereed": int((prog["ncg_fase"] == "gereed").sum()),
+            "aandeel_gereed": float((prog["ncg_fase"] == "gereed").mean()) if len(prog) else 0.0,
+            "aantal_vlaggen": int(grp["aantal_vlaggen"].sum()), "aandeel_met_vlag": float((grp["aantal_vlaggen"] > 0).mean()),
+            "start_periode": prog["opname_periode"].min(), "gereed_periode": prog["gereed_periode"].max(),
+            "toelichting": "Volgorde op risico.", "geometry": area.geometry,
+        })
+    gebieden = gpd.GeoDataFrame(arows, geometry="geometry", crs=CRS)
+    planning = pd.DataFrame({"periode": range(1, n_periods + 1),
+                             "periode_label": [f"{2027 + i // 4}-K{i % 4 + 1}" for i in range(n_periods)]})
+    info = pd.DataFrame({"sleutel": ["titel", "peildatum"], "waarde": ["Stad Groningen (gedeelde data)", "2026-01-01"]})
+    return {"adressen": a, "clusters": clusters, "gebieden": gebieden, "vlaggen": flags, "planning": planning, "plan_info": info}

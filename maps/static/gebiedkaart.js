@@ -212,6 +212,14 @@
   };
 
   /* ---------------------------------------------------------------- controls */
+  GK.outline = function (naam) {
+    var found = null;
+    GK.areaLayers.forEach(function (g) {
+      g.eachLayer(function (l) { if (!found && l.feature && l.feature.properties.naam === naam) found = l.getBounds(); });
+    });
+    return found;
+  };
+
   GK.slider = function (map, S) {
     GK.labels = S.labels;
     var ctl = L.control({ position: "bottomleft" });
@@ -256,7 +264,7 @@
         if (nq.length < 2) return out;
         (S.areas || []).forEach(function (a) {
           if (out.length < 10 && (norm(a.naam).indexOf(nq) >= 0 || norm(a.code) === nq))
-            out.push({ text: a.naam + " (" + a.soort + ")", go: function () { map.fitBounds(a.bounds); } });
+            out.push({ text: a.naam + " (" + a.soort + ")", go: function () { map.fitBounds(a.bounds || GK.outline(a.naam)); } });
         });
         var P = GK.pts && GK.pts.data;
         if (P) {
