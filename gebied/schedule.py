@@ -256,7 +256,7 @@ def _result(addresses, pop, units, plan, cap, *, strategy, start, periode, info)
 
 
 def cluster_table(scheduled: pd.DataFrame, *, start: str = "2027-K1", periode: str = "kwartaal") -> pd.DataFrame:
-    """Per cluster: size, first period of each stage, ``start_periode``, ``gereed_periode``
+    """Per cluster: ``aantal_ingepland``, first period of each stage, ``start_periode``, ``gereed_periode``
     and ``prioriteit`` (the order of the plan, 1 first)."""
     sub = scheduled[scheduled["gereed_periode"].notna() & scheduled["cluster_id"].notna()]
     frame = pd.DataFrame({"cluster_id": sub["cluster_id"].astype(str)})
@@ -265,7 +265,7 @@ def cluster_table(scheduled: pd.DataFrame, *, start: str = "2027-K1", periode: s
     frame["gereed"] = pd.to_numeric(sub["gereed_periode"], errors="coerce")
     frame["first"] = frame[list(STAGES)].min(axis=1)
     g = frame.groupby("cluster_id", sort=True)
-    out = pd.DataFrame({"aantal": g.size()})
+    out = pd.DataFrame({"aantal_ingepland": g.size()})
     for s in STAGES:
         out[f"{s}_periode"] = g[s].min()
     out["start_periode"] = g["first"].min()

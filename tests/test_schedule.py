@@ -240,3 +240,17 @@ def test_property_invariants(n, seed, cap, strategy):
 def test_period_label_roundtrip(i, periode):
     start = {"maand": "2027-05", "kwartaal": "2027-K2", "halfjaar": "2027-H2", "jaar": "2027"}[periode]
     assert period_number(period_label(i, start=start, periode=periode), start=start, periode=periode) == i
+
+
+def test_fixed_by_area_code(tmp_path):
+    a = programme(160, seed=12)
+    a["gebied_code"] = a["cluster_id"].str.slice(0, 2)  # areas = columns of cells
+    areas = sorted(a["gebied_code"].dropna().unique())
+    fixed = tmp_path / "vast.csv"
+    fixed.write_text(f"gebied_code,prioriteit\n{areas[-1]},1\n{areas[0]},2\n", encoding="utf-8")
+    for strategy in STRATEGIES:
+        r = schedule(a, None, CAP, strategy=strategy, fixed=fixed, time_limit=1)
+        out = r.addresses
+        first = out[list(f"{s}_periode" for s in STAGES)].astype(float).min(axis=1)
+        start = first.groupby(out["gebied_code"]).min()
+        assert start[areas[-1]] <= start[areas[0]], strategy
