@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -19,9 +18,6 @@ import shapely
 from gebied.demo_spec import (
     BORDER_ROADS,
     CENTRE,
-    GEMEENTE_CODE,
-    GEMEENTE_NAAM,
-    GM,
     HOOGBOUW,
     RADII,
     ROADS,

@@ -52,8 +52,8 @@ class Grid:
     nx: int
     angle: float  # radians
     streets: tuple[Street, ...]
-    buurten: tuple[str, ...]  # buurt names, split of the blocks in len() parts along x
-    split: tuple[int, int] = (1, 1)  # buurt split (columns, rows) of the blocks
+    buurten: tuple[str, ...]  # buurt names, row by row of the split below
+    split: tuple[int, int] = (1, 1)  # blocks split into (columns, rows) parts, one buurt each
 
     @property
     def ny(self) -> int:
@@ -235,8 +235,7 @@ VILLAGES = (
 
 SETTLEMENTS: tuple[Settlement, ...] = (TOWN, *VILLAGES)
 
-#: Country roads with farms: (from, to, name); -1 leads to the gemeente border at the
-#: given bearing (degrees from east, counter-clockwise) in ``BORDER_ROADS``.
+#: Country roads with farms between two settlements (index in ``SETTLEMENTS``): (from, to, name).
 ROADS: tuple[tuple[int, int, str], ...] = (
     (0, 1, "Harkezijlsterweg"),
     (0, 2, "Heemwierumerweg"),
@@ -255,6 +254,7 @@ ROADS: tuple[tuple[int, int, str], ...] = (
     (6, 7, "Westerweg"),
     (10, 4, "Middenweg"),
 )
+#: Roads from a settlement to the gemeente border: (from, bearing in degrees from east, name).
 BORDER_ROADS: tuple[tuple[int, float, str], ...] = (
     (1, 20.0, "Zeedijk"),
     (6, 235.0, "Woldjerweg"),
