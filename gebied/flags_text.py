@@ -16,6 +16,7 @@ OUTCOME_PHRASE: dict[int, str] = {
 
 
 def _text(addresses: pd.DataFrame, column: str, positions: np.ndarray) -> np.ndarray:
+    """Column values at ``positions`` as an object array of str ("" for empty)."""
     if column not in addresses.columns:
         return np.full(positions.size, "", dtype=object)
     s = addresses[column].iloc[positions].astype("string").fillna("")
@@ -33,25 +34,34 @@ def address_labels(addresses: pd.DataFrame, positions: np.ndarray) -> np.ndarray
     letter = _text(addresses, "huisletter", positions)
     suffix = _text(addresses, "toevoeging", positions)
     ids = _text(addresses, "adres_id", positions)
-    out = []
-    for s, n, lt, t, i in zip(street, number, letter, suffix, ids, strict=True):
-        if s and n:
-            out.append(f"{s} {n}{lt}{'-' + t if t else ''}")
-        else:
-            out.append(f"adres {i}")
+    full = (street + " " + number + letter + np.where(suffix != "", "-" + suffix, "")).astype(object)
+    out = np.where((street != "") & (number != ""), full, ("adres " + ids).astype(object))
     labels[positions] = out
     return labels
 
 
-def _where(d: float, pand: bool) -> str:
-    return "in hetzelfde gebouw" if pand else f"op {d:.0f} m afstand"
+def _obj(values) -> np.ndarray:
+    return np.asarray(values, dtype=object)
 
 
-def _phase(k: int) -> str:
-    fase = NCG_FASEN[k]
-    if fase == "gereed":
-        return "al klaar (gereed)"
-    return f"in fase {fase} ({NCG_FASE_OMSCHRIJVING[fase]})"
+def _cat(*parts) -> np.ndarray:
+    """Element-wise concatenation of object arrays and plain strings (vectorised)."""
+    out = parts[0] if isinstance(parts[0], np.ndarray) else _obj([parts[0]])
+    for part in parts[1:]:
+        out = out + part
+    return out
+
+
+def _where(d: np.ndarray, pand: np.ndarray) -> np.ndarray:
+    metres = _obj(np.round(d).astype(np.int64).astype(str))
+    return np.where(pand, _obj(["in hetzelfde gebouw"]), _cat("op ", metres, " m afstand"))
+
+
+#: Where an address stands in the chain, per phase index.
+PHASE_PHRASE = _obj(
+    [f"in fase {f} ({NCG_FASE_OMSCHRIJVING[f]})" if f != "gereed" else "al klaar (gereed)" for f in NCG_FASEN]
+)
+OUTCOME_ARRAY = _obj([OUTCOME_PHRASE[k] for k in range(3)])
 
 
 def explain(
@@ -62,51 +72,51 @@ def explain(
     if a.size == 0:
         return []
     kind = block["vlag"]
-    typ = _text(addresses, "typologie", a)
-    year = arr["year"]
-    la, lb = labels[a], labels[b]
+    typ = _obj(_text(addresses, "typologie", a))
+    la, lb = _obj(labels[a]), _obj(labels[b])
+    where = _where(d, pand)
     if kind == "uitkomst_verschil":
-        out = arr["outcome"]
-        texts = []
-        for k in range(a.size):
-            ya, yb = year[a[k]], year[b[k]]
-            years = ""
-            if not (np.isnan(ya) or np.isnan(yb)):
-                years = f", bouwjaar {int(ya)}" if ya == yb else f", bouwjaar {int(ya)} en {int(yb)}"
-            texts.append(
-                f"{la[k]} {OUTCOME_PHRASE[out[a[k]]]}, maar {lb[k]} {OUTCOME_PHRASE[out[b[k]]]}. "
-                f"Het is hetzelfde type woning ({typ[k]}{years}), {_where(d[k], pand[k])}."
-            )
-        return texts
-    if kind == "tempo_verschil":
+        out, year = arr["outcome"], arr["year"]
+        ya, yb = year[a], year[b]
+        known = ~(np.isnan(ya) | np.isnan(yb))
+        sa = _obj(np.nan_to_num(ya).astype(np.int64).astype(str))
+        sb = _obj(np.nan_to_num(yb).astype(np.int64).astype(str))
+        years = np.where(known, np.where(ya == yb, _cat(", bouwjaar ", sa), _cat(", bouwjaar ", sa, " en ", sb)), "")
+        texts = _cat(
+            la, " ", OUTCOME_ARRAY[out[a]], ", maar ", lb, " ", OUTCOME_ARRAY[out[b]],
+            ". Het is hetzelfde type woning (", typ, years.astype(object), "), ", where, ".",
+        )
+    elif kind == "tempo_verschil":
         ph = arr["phase"]
-        return [
-            f"{la[k]} staat nog {_phase(ph[a[k]])}, terwijl {lb[k]} {_where(d[k], pand[k])} "
-            f"{_phase(ph[b[k]])} is: {ph[b[k]] - ph[a[k]]} stappen verschil in de versterking."
-            for k in range(a.size)
-        ]
-    if kind == "buiten_programma":
+        steps = _obj((ph[b] - ph[a]).astype(str))
+        texts = _cat(
+            la, " staat nog ", PHASE_PHRASE[ph[a]], ", terwijl ", lb, " ", where, " ", PHASE_PHRASE[ph[b]],
+            " is: ", steps, " stappen verschil in de versterking.",
+        )
+    elif kind == "buiten_programma":
         out = arr["outcome"]
         count = block["aantal"]
-        texts = []
-        for k in range(a.size):
-            more = (
-                f" In totaal krijgen {count[k]} buren van hetzelfde type (binnen {distance:.0f} m of in "
-                "hetzelfde gebouw) versterking of sloop en nieuwbouw."
-                if count[k] > 1
-                else ""
-            )
-            texts.append(
-                f"{la[k]} valt buiten het versterkingsprogramma, terwijl {lb[k]} {_where(d[k], pand[k])}, "
-                f"hetzelfde type woning ({typ[k]}), {OUTCOME_PHRASE[out[b[k]]]}.{more}"
-            )
-        return texts
-    if kind == "regime_verschil":
-        ba, bb = _text(addresses, "batch", a), _text(addresses, "batch", b)
-        return [
-            f"{la[k]} en {lb[k]} zijn hetzelfde type woning ({typ[k]}), {_where(d[k], pand[k])}, maar "
-            f"vallen in verschillende batches ({ba[k]} en {bb[k]}) en kunnen daardoor met andere regels "
-            "en een ander tempo te maken krijgen."
-            for k in range(a.size)
-        ]
-    raise ValueError(f"unknown flag type {kind!r}")
+        more = np.where(
+            count > 1,
+            _cat(
+                " In totaal krijgen ", _obj(count.astype(str)),
+                f" buren van hetzelfde type (binnen {distance:.0f} m of in hetzelfde gebouw) "
+                "versterking of sloop en nieuwbouw.",
+            ),
+            "",
+        ).astype(object)
+        texts = _cat(
+            la, " valt buiten het versterkingsprogramma, terwijl ", lb, " ", where,
+            ", hetzelfde type woning (", typ, "), ", OUTCOME_ARRAY[out[b]], ".", more,
+        )
+    elif kind == "regime_verschil":
+        ba = _obj(_text(addresses, "batch", a))
+        bb = _obj(_text(addresses, "batch", b))
+        texts = _cat(
+            la, " en ", lb, " zijn hetzelfde type woning (", typ, "), ", where,
+            ", maar vallen in verschillende batches (", ba, " en ", bb,
+            ") en kunnen daardoor met andere regels en een ander tempo te maken krijgen.",
+        )
+    else:
+        raise ValueError(f"unknown flag type {kind!r}")
+    return texts.tolist()

@@ -29,9 +29,8 @@ def address_coordinates(addresses: pd.DataFrame) -> np.ndarray:
     return addresses[["x", "y"]].to_numpy(float)
 
 
-def _same_building_pairs(pand: pd.Series) -> np.ndarray:
-    """All unordered position pairs (i < j) of addresses sharing a non-empty ``pand_id``."""
-    codes, _ = pd.factorize(pand.astype("string"), use_na_sentinel=True)
+def _same_building_pairs(codes: np.ndarray) -> np.ndarray:
+    """All unordered position pairs (i < j) of addresses with the same pand code (>= 0)."""
     idx = np.flatnonzero(codes >= 0)
     if idx.size < 2:
         return np.empty((0, 2), dtype=np.int64)
@@ -40,10 +39,10 @@ def _same_building_pairs(pand: pd.Series) -> np.ndarray:
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     sizes = np.diff(np.r_[starts, order.size])
     parts = []
-    for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
-        members = order[start : start + size]
+    for size in np.unique(sizes[sizes > 1]):  # all groups of one size at once
+        members = order[starts[sizes == size][:, None] + np.arange(size)]
         a, b = np.triu_indices(size, k=1)
-        parts.append(np.column_stack([members[a], members[b]]))
+        parts.append(np.column_stack([members[:, a].ravel(), members[:, b].ravel()]))
     if not parts:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.concatenate(parts).astype(np.int64)
@@ -77,17 +76,20 @@ def neighbour_pairs(addresses: pd.DataFrame, *, distance: float = 50.0) -> pd.Da
     xy = address_coordinates(addresses)
     tree = cKDTree(xy)
     near = tree.query_pairs(r=float(distance), output_type="ndarray").astype(np.int64)
-    near = np.sort(near, axis=1) if near.size else near.reshape(0, 2)
+    near = near.reshape(-1, 2)  # query_pairs gives i < j already
     if "pand_id" in addresses.columns:
-        pand = _same_building_pairs(addresses["pand_id"])
+        pand_codes = pd.factorize(addresses["pand_id"].astype("string"), use_na_sentinel=True)[0]
+        pand = _same_building_pairs(pand_codes)
     else:
+        pand_codes = np.full(n, -1, dtype=np.int64)
         pand = np.empty((0, 2), dtype=np.int64)
-    key_near = near[:, 0] * n + near[:, 1]
-    key_pand = pand[:, 0] * n + pand[:, 1]
-    keys = np.union1d(key_near, key_pand)
+    # unique keys by sorting (faster than np.unique's hashing for millions of pairs)
+    keys = np.concatenate([near[:, 0] * n + near[:, 1], pand[:, 0] * n + pand[:, 1]])
+    keys.sort()
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if keys.size else keys
     i, j = keys // n, keys % n
     d = np.hypot(xy[i, 0] - xy[j, 0], xy[i, 1] - xy[j, 1])
-    same = np.isin(keys, key_pand, assume_unique=False)
+    same = (pand_codes[i] >= 0) & (pand_codes[i] == pand_codes[j])
     return pd.DataFrame({"i": i, "j": j, "afstand_m": d, "zelfde_pand": same})
 
 
