@@ -37,6 +37,8 @@ from gebied.report_sections import (
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The smallest suppression threshold (as CBS and the public map).
+MIN_THRESHOLD = 5
 TRUE_WORDS = {"ja", "j", "true", "waar", "1", "yes", "y"}
 
 #: Chapter anchors and headings, in order (the table of contents follows this list).
@@ -78,8 +80,12 @@ def _check_inputs(layers: object, threshold: object) -> None:
     for name, frame in layers.items():
         if frame is not None and not isinstance(frame, pd.DataFrame):
             raise GebiedError(f"rapport: laag '{name}' is geen tabel", column=str(name))
-    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
-        raise GebiedError(f"rapport: de drempel voor afscherming moet een geheel getal ≥ 1 zijn, niet {threshold!r}")
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < MIN_THRESHOLD:
+        raise GebiedError(
+            f"rapport: de drempel voor afscherming moet een geheel getal van minstens {MIN_THRESHOLD} zijn "
+            f"(zoals CBS en de openbare kaart), niet {threshold!r}",
+            column="drempel",
+        )
 
 
 def _key_figures(layers: Mapping[str, pd.DataFrame]) -> dict[str, str]:

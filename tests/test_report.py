@@ -7,14 +7,18 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from tests.report_fixture import build_plan
 
 from gebied.errors import GebiedError
 from gebied.report import render_report, write_pdf, write_report
+from gebied.report_public import protect
 
 THRESHOLD = 10
 
@@ -225,10 +229,9 @@ def test_public_section_suppresses_small_counts(rendered, plan):
     cells = [td.get_text(strip=True) for td in section.select("td.num")]
     counts = [c for c in cells if not re.fullmatch(r"\d{4}-K\d|–", c)]
     assert counts
-    suppressed = [c for c in counts if c == f"< {THRESHOLD}"]
-    assert suppressed, "de proefdata moeten kleine aantallen bevatten"
+    assert f"< {THRESHOLD}" in counts, "de proefdata moeten kleine aantallen bevatten"
     for c in counts:
-        if c != f"< {THRESHOLD}":
+        if c not in (f"< {THRESHOLD}", "×"):
             value = parse_nl(c)
             assert value == 0 or value >= THRESHOLD
     # no address-level data in the public section
@@ -237,13 +240,48 @@ def test_public_section_suppresses_small_counts(rendered, plan):
         assert adres_id not in text
     for cluster_id in plan["layers"]["clusters"]["cluster_id"]:
         assert cluster_id not in text
-    # the unsuppressed values agree with the gebieden layer
+    # shown values agree with the gebieden layer; no row has exactly one hidden part
     gebieden = plan["layers"]["gebieden"]
-    headers, rows = table_rows(rendered["soup"], "tabel-publiek-gemeenten")
-    for row in rows:
-        exp = gebieden[(gebieden["niveau"] == "gemeente") & (gebieden["naam"] == row[0])].iloc[0]
-        n = exp["gereed"]
-        assert row[headers.index("Gereed")] == (f"< {THRESHOLD}" if 0 < n < THRESHOLD else str(n))
+    for table_id, niveau in (("tabel-publiek-gemeenten", "gemeente"), ("tabel-publiek-gebieden", "woonplaats")):
+        headers, rows = table_rows(rendered["soup"], table_id)
+        assert len(rows) == (gebieden["niveau"] == niveau).sum()
+        for row in rows:
+            exp = gebieden[(gebieden["niveau"] == niveau) & (gebieden["naam"] == row[0])].iloc[0]
+            shown = {h: v for h, v in zip(headers, row)}
+            for header, column in (("In programma", "in_programma"), ("Gereed", "gereed")):
+                if shown[header] not in (f"< {THRESHOLD}", "×"):
+                    assert parse_nl(shown[header]) == exp[column]
+                else:
+                    assert shown[header] == "×" or 0 < exp[column] < THRESHOLD
+            parts = row[2:6]
+            hidden = sum(v in (f"< {THRESHOLD}", "×") for v in parts)
+            assert hidden != 1 or row[1] in (f"< {THRESHOLD}", "×")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 40), min_size=4, max_size=4), min_size=1, max_size=6),
+    st.integers(5, 15),
+    st.lists(st.sampled_from("ab"), min_size=6, max_size=6),
+)
+def test_protect_leaves_no_single_hidden_cell(parts, threshold, group_names):
+    values = np.array([[sum(p), *p] for p in parts])
+    groups = group_names[: len(parts)]
+    hide = protect(values, threshold, groups)
+    # every small count is hidden as primary; every hidden cell is non-zero
+    assert ((hide == 1) == ((values > 0) & (values < threshold))).all()
+    assert (values[hide > 0] > 0).all()
+    # no row and no group column has exactly one hidden cell when another non-zero cell could hide it
+    for i in range(len(values)):
+        if (hide[i] > 0).sum() == 1:
+            assert ((hide[i] == 0) & (values[i] > 0)).sum() == 0
+    for g in set(groups):
+        rows = [i for i, x in enumerate(groups) if x == g]
+        if len(rows) > 1:
+            for j in range(values.shape[1]):
+                col = hide[rows, j]
+                if (col > 0).sum() == 1:
+                    assert ((col == 0) & (values[rows, j] > 0)).sum() == 0
 
 
 def test_title_page_says_fictief_only_for_demo_data(rendered, plan):
@@ -279,7 +317,7 @@ def test_missing_optional_inputs_say_niet_beschikbaar(plan, tmp_path):
     assert len(PdfReader(tmp_path / "klein.pdf").pages) >= 3
 
 
-@pytest.mark.parametrize("threshold", [0, -1, 2.5, True, "10"])
+@pytest.mark.parametrize("threshold", [0, -1, 4, 2.5, True, "10"])
 def test_bad_threshold_is_a_dutch_error(plan, threshold):
     with pytest.raises(GebiedError, match="drempel"):
         render_report(plan["layers"], metrics=None, comparison=None, planning_levels=None,
