@@ -103,18 +103,20 @@ def area_maps(
             if points is not None:
                 inside = points[points.within(geom)]
                 if len(inside):
-                    ax.scatter(inside.x, inside.y, s=1.5, color="#7a7a7a", linewidths=0, zorder=4)
+                    ax.scatter(inside.x, inside.y, s=0.8, color="#8a8a8a", linewidths=0, zorder=2)
             n_clusters = 0
             if clusters is not None:
                 reps = clusters.geometry.representative_point()
                 sub = clusters[reps.within(geom).to_numpy()]
+                # large (rural) clusters first, so that small village clusters stay visible on top
+                sub = sub.iloc[np.argsort(-sub.geometry.area.to_numpy(), kind="stable")]
                 n_clusters = len(sub)
                 if "start_periode" in sub:
                     planned = sub[sub["start_periode"].notna()]
                     unplanned = sub[sub["start_periode"].isna()]
                     if len(planned):
                         planned.plot(ax=ax, column=planned["start_periode"].astype(int), cmap=cmap, norm=norm,
-                                     alpha=0.75, edgecolor="white", lw=0.4, zorder=3)
+                                     alpha=0.85, edgecolor="white", lw=0.3, zorder=3)
                     if len(unplanned):
                         unplanned.plot(ax=ax, facecolor="none", edgecolor="#666666", hatch="///", lw=0.4, zorder=3)
                 elif len(sub):
@@ -131,8 +133,9 @@ def area_maps(
                 cbar = fig.colorbar(sm, ax=ax, orientation="horizontal", fraction=0.05, pad=0.02, shrink=0.9,
                                     ticks=ticks[::step])
                 cbar.ax.set_xticklabels([_label(t, period_labels) for t in ticks[::step]], fontsize=6)
+                cbar.minorticks_off()
                 cbar.set_label("Startperiode van het cluster", fontsize=7)
-            fig.tight_layout()
+            fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.14 if len(starts) else 0.02)
             image = png_data_uri(fig)
         out.append({"code": str(area["code"]), "naam": str(area.get("naam", area["code"])),
                     "image": image, "clusters": n_clusters})
