@@ -34,14 +34,17 @@ EIGENDOM_CODES = ("koop", "corporatie", "particuliere_huur", "onbekend")
 
 #: Outcome shares (geen_maatregelen, versterken, sloop_nieuwbouw) by phase group.
 UITKOMST_CODES = ("geen_maatregelen", "versterken", "sloop_nieuwbouw")
-UITKOMST_KANS_PLAN = (0.5, 0.34, 0.16)  # 4.1, 4.2
-UITKOMST_KANS_BOUW = (0.0, 0.68, 0.32)  # 5.1, 5.2
-UITKOMST_KANS_GEREED = (0.65, 0.27, 0.08)  # gereed
+UITKOMST_KANS_PLAN = (0.5, 0.37, 0.13)  # 4.1, 4.2
+UITKOMST_KANS_BOUW = (0.0, 0.75, 0.25)  # 5.1, 5.2
+UITKOMST_KANS_GEREED = (0.72, 0.22, 0.06)  # gereed
 
 #: IMG status among programme addresses (DESIGN.md §1) and outside the programme.
 IMG_AANDEEL_PROGRAMMA = {"geen_melding": 0.66, "afgehandeld": 0.29, "lopend": 0.05}
 IMG_KANS_OVERIG = (0.58, 0.36, 0.06)
 IMG_LOPEND_KANS = (0.35, 0.25, 0.15, 0.25)  # voorbereiding, opname, zienswijze, beschikking
+
+#: Share of panden whose batch follows their own risk profile rather than their street.
+EIGEN_BATCH = 0.12
 
 GEREED = len(NCG_FASEN) - 1
 FIRST_OUTCOME = NCG_FASEN.index("4.1")
@@ -67,6 +70,32 @@ def assign_risk(rng: np.random.Generator, panden: pd.DataFrame, streets: pd.Data
     return pd.Series(risk, index=panden.index)
 
 
+def _street_batch(rng: np.random.Generator, sid: np.ndarray, batch: np.ndarray, in_prog: np.ndarray) -> np.ndarray:
+    """Most panden follow the most common batch of their street; ``EIGEN_BATCH`` keep their own."""
+    counts = pd.DataFrame({"s": sid[in_prog], "b": batch[in_prog]}).value_counts().reset_index()
+    counts = counts.sort_values(["s", "count", "b"], ascending=[True, False, True]).drop_duplicates("s")
+    street = dict(zip(counts["s"], counts["b"]))
+    keep_own = rng.random(len(sid)) < EIGEN_BATCH
+    return np.array([b if k else street.get(s, b) for s, b, k in zip(sid, batch, keep_own)], dtype=object)
+
+
+def _street_quota(rng: np.random.Generator, sid: np.ndarray, weight: np.ndarray, p, n_streets: int) -> np.ndarray:
+    """One outcome per street, so that the address-weighted shares follow ``p`` closely.
+
+    Streets are taken in random order and each gets the outcome in whose share its
+    cumulative address midpoint falls (a quota draw instead of independent draws, which
+    would be dominated by a few streets of large flats).
+    """
+    per_street = np.bincount(sid, weights=weight, minlength=n_streets)
+    order = rng.permutation(n_streets)
+    w = per_street[order]
+    total = w.sum()
+    mid = (np.cumsum(w) - w / 2) / total if total > 0 else np.zeros(n_streets)
+    out = np.empty(n_streets, dtype=np.int64)
+    out[order] = np.minimum(np.searchsorted(np.cumsum(p), mid, side="right"), len(p) - 1)
+    return out
+
+
 def assign_programme(rng: np.random.Generator, panden: pd.DataFrame, streets: pd.DataFrame) -> pd.DataFrame:
     """Programme membership, batch, phase index and outcome per pand."""
     n_streets = len(streets)
@@ -86,16 +115,18 @@ def assign_programme(rng: np.random.Generator, panden: pd.DataFrame, streets: pd
         np.where(risk == "P90", "HRA-2019", np.where(old_typ | (rng.random(len(panden)) < 0.5),
                                                      "typologie-aanpak", "HRA-2019")),
     ).astype(object)
+    batch = _street_batch(rng, sid, batch, in_prog)
     street_mean = voortgang + rng.normal(0.0, 0.9, n_streets)[sid]
     lead = pd.Series(batch).map(BATCH_VOORSPRONG).to_numpy()
-    fase = np.rint(street_mean + lead - 0.6 + rng.normal(0.0, 0.6, len(panden)))
+    fase = np.rint(street_mean + lead - 0.6 + rng.normal(0.0, 0.45, len(panden)))
     fase = np.clip(fase, 0, GEREED).astype(np.int64)
 
-    follow = rng.random(len(panden)) < 0.8  # most houses share the outcome of their street
+    follow = rng.random(len(panden)) < 0.88  # most houses share the outcome of their street
     pick = np.zeros(len(panden), dtype=np.int64)
-    for group, p in ((fase < FIRST_BOUW, UITKOMST_KANS_PLAN), ((fase >= FIRST_BOUW) & (fase < GEREED),
+    weight = panden["n"].to_numpy()
+    for group, p in (((fase >= FIRST_OUTCOME) & (fase < FIRST_BOUW), UITKOMST_KANS_PLAN), ((fase >= FIRST_BOUW) & (fase < GEREED),
                      UITKOMST_KANS_BOUW), (fase == GEREED, UITKOMST_KANS_GEREED)):
-        street_pick = rng.choice(3, size=n_streets, p=p)[sid]
+        street_pick = _street_quota(rng, sid, np.where(group & in_prog, weight, 0), p, n_streets)[sid]
         own_pick = rng.choice(3, size=len(panden), p=p)
         pick = np.where(group, np.where(follow, street_pick, own_pick), pick)
     uitkomst = np.where(fase >= FIRST_OUTCOME, np.asarray(UITKOMST_CODES, dtype=object)[pick], "onbekend")
