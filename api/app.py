@@ -11,9 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import routes_adressen, routes_clusters, routes_gebieden, routes_overig
 from api.auth import Principal, load_keys
-from fastapi import Depends
-
-from api.common import FastJSON, strict_query
+from api.common import FastJSON
 from api.store import PlanStore, open_store
 
 MAX_BODY = 16 * 1024
@@ -129,7 +127,6 @@ def create_app(store: PlanStore, keys: dict[str, Principal] | None = None) -> Fa
         version="0.1.0",
         description=DESCRIPTION,
         default_response_class=FastJSON,
-        dependencies=[Depends(strict_query)],
         openapi_tags=[
             {"name": "gebieden", "description": "Cijfers per gebied (openbaar, met onderdrukking)."},
             {"name": "adressen", "description": "Adresniveau (gemeente binnen eigen gemeenten, ncg, img)."},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import orjson
@@ -9,7 +10,7 @@ from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 
-from api.auth import Principal, authenticate
+from api.auth import PUBLIEK, Principal, authenticate
 from api.schemas import Fout
 from api.store import PlanStore
 
@@ -40,43 +41,16 @@ api_key = APIKeyHeader(
 OPTIONAL_KEY = {"security": [{}]}
 
 
-def get_store(request: Request) -> PlanStore:
-    return request.app.state.store
+@dataclass(frozen=True, slots=True)
+class Ctx:
+    """What a handler needs: the plan store and who is asking."""
 
-
-def caller(request: Request, key: Annotated[str | None, Security(api_key)] = None) -> Principal:
-    """The role of the caller; 401 for an unknown key."""
-    principal = authenticate(key, request.app.state.keys)
-    if principal is None:
-        raise HTTPException(401, "onbekende of ongeldige API-sleutel", headers={"WWW-Authenticate": "X-API-Key"})
-    return principal
-
-
-def protected(principal: Annotated[Principal, Depends(caller)]) -> Principal:
-    """A role with a key (gemeente, ncg, img); 401 for the public."""
-    if principal.rol == "publiek":
-        raise HTTPException(
-            401, "deze gegevens vragen om een API-sleutel (kop X-API-Key)", headers={"WWW-Authenticate": "X-API-Key"}
-        )
-    return principal
-
-
-def ncg_img(principal: Annotated[Principal, Depends(protected)]) -> Principal:
-    """Only roles ncg and img; 403 for gemeente keys."""
-    if not principal.ziet_alles:
-        raise HTTPException(403, "alleen de rollen ncg en img hebben toegang tot signaallijsten")
-    return principal
-
-
-Caller = Annotated[Principal, Depends(caller)]
-Protected = Annotated[Principal, Depends(protected)]
-NcgImg = Annotated[Principal, Depends(ncg_img)]
-Store = Annotated[PlanStore, Depends(get_store)]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Aantal resultaten per pagina (hoogstens {MAX_LIMIT}).")]
-Offset = Annotated[int, Query(ge=0, le=100_000_000, description="Aantal resultaten om over te slaan.")]
+    store: PlanStore
+    principal: Principal
 
 
 _ALLOWED: dict[int, frozenset[str]] = {}
+_UNAUTHORIZED = {"WWW-Authenticate": "X-API-Key"}
 
 
 def _query_names(dependant) -> set[str]:
@@ -88,8 +62,10 @@ def _query_names(dependant) -> set[str]:
 
 def strict_query(request: Request) -> None:
     """Refuse unknown and repeated query parameters (422) instead of silently ignoring them."""
+    if not request.scope.get("query_string"):
+        return
     route = request.scope.get("route")
-    if route is None or not request.scope.get("query_string"):
+    if route is None:
         return
     allowed = _ALLOWED.get(id(route))
     if allowed is None:
@@ -101,6 +77,52 @@ def strict_query(request: Request) -> None:
         if name in seen:
             raise HTTPException(422, f"ongeldig verzoek: parameter '{name[:40]}' komt meer dan eens voor")
         seen.add(name)
+
+
+def _ctx(request: Request, key: str | None) -> Ctx:
+    strict_query(request)
+    principal = authenticate(key, request.app.state.keys)
+    if principal is None:
+        raise HTTPException(401, "onbekende of ongeldige API-sleutel", headers=_UNAUTHORIZED)
+    return Ctx(request.app.state.store, principal)
+
+
+# One dependency per route (each FastAPI dependency costs time on every request).
+
+
+async def plain_ctx(request: Request) -> Ctx:
+    """No key involved (health)."""
+    strict_query(request)
+    return Ctx(request.app.state.store, PUBLIEK)
+
+
+async def public_ctx(request: Request, key: Annotated[str | None, Security(api_key)] = None) -> Ctx:
+    """Any caller; 401 only for an unknown key."""
+    return _ctx(request, key)
+
+
+async def protected_ctx(request: Request, key: Annotated[str | None, Security(api_key)] = None) -> Ctx:
+    """A role with a key (gemeente, ncg, img); 401 for the public."""
+    ctx = _ctx(request, key)
+    if ctx.principal.rol == "publiek":
+        raise HTTPException(401, "deze gegevens vragen om een API-sleutel (kop X-API-Key)", headers=_UNAUTHORIZED)
+    return ctx
+
+
+async def ncg_img_ctx(request: Request, key: Annotated[str | None, Security(api_key)] = None) -> Ctx:
+    """Only roles ncg and img; 403 for gemeente keys."""
+    ctx = await protected_ctx(request, key)
+    if not ctx.principal.ziet_alles:
+        raise HTTPException(403, "alleen de rollen ncg en img hebben toegang tot signaallijsten")
+    return ctx
+
+
+Plain = Annotated[Ctx, Depends(plain_ctx)]
+Public = Annotated[Ctx, Depends(public_ctx)]
+Protected = Annotated[Ctx, Depends(protected_ctx)]
+NcgImg = Annotated[Ctx, Depends(ncg_img_ctx)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Aantal resultaten per pagina (hoogstens {MAX_LIMIT}).")]
+Offset = Annotated[int, Query(ge=0, le=100_000_000, description="Aantal resultaten om over te slaan.")]
 
 
 def page(request: Request, items: list, total: int, limit: int, offset: int) -> dict:

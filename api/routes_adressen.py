@@ -8,7 +8,7 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, Path, Request
 
 from api.auth import Principal
-from api.common import FastJSON, Limit, Offset, Protected, Store, errors, page
+from api.common import FastJSON, Limit, Offset, Protected, errors, page
 from api.schemas import Adres, AdressenPagina
 from api.store import PlanStore
 
@@ -66,11 +66,11 @@ def visible_positions(store: PlanStore, principal: Principal, positions: np.ndar
     responses={200: {"model": Adres}, **errors(401, 404)},
 )
 async def get_address(
-    store: Store,
-    principal: Protected,
+    ctx: Protected,
     adres_id: Annotated[str, Path(max_length=64, examples=["0014200000123456"], description="BAG-id van het adres.")],
 ) -> FastJSON:
     """Rol gemeente ziet alleen adressen in de eigen gemeente(n); andere adressen geven 404."""
+    store, principal = ctx.store, ctx.principal
     if adres_id not in store.addresses or not principal.mag_gemeente(store.address_gemeente[adres_id]):
         raise HTTPException(404, NOT_FOUND)
     store.refresh()
@@ -86,13 +86,13 @@ async def get_address(
 )
 async def area_addresses(
     request: Request,
-    store: Store,
-    principal: Protected,
+    ctx: Protected,
     code: Annotated[str, Path(max_length=64, examples=["BU99010101"], description="Gebiedscode.")],
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> FastJSON:
     """Adressen van een gebied op elk niveau (gemeente, wijk, buurt, woonplaats …)."""
+    store, principal = ctx.store, ctx.principal
     positions = store.area_addresses.get(code)
     if positions is None:
         if code in store.area_by_code and principal.ziet_alles:

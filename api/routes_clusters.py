@@ -8,7 +8,7 @@ import shapely
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
 
 from api.auth import Principal
-from api.common import FastJSON, GeoJSON, Limit, Offset, Protected, Store, errors, page
+from api.common import FastJSON, GeoJSON, Limit, Offset, Protected, errors, page
 from api.gpkg import VersionConflict
 from api.schemas import ClusterCollectie, Feature, Prioriteit, PrioriteitIn
 from api.store import PlanStore
@@ -57,8 +57,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 )
 async def list_clusters(
     request: Request,
-    store: Store,
-    principal: Protected,
+    ctx: Protected,
     bbox: Annotated[
         str | None,
         Query(
@@ -73,6 +72,7 @@ async def list_clusters(
     offset: Offset = 0,
 ) -> GeoJSON:
     """Rol gemeente ziet alleen clusters in de eigen gemeente(n)."""
+    store, principal = ctx.store, ctx.principal
     if gemeente is not None and not principal.mag_gemeente(gemeente):
         raise HTTPException(404, "gemeente niet gevonden")
     if bbox is not None:
@@ -96,11 +96,11 @@ async def list_clusters(
 )
 async def get_cluster(
     response: Response,
-    store: Store,
-    principal: Protected,
+    ctx: Protected,
     cluster_id: Annotated[str, Path(max_length=128, examples=["C-BU99010101-1"])],
 ) -> GeoJSON:
     """Gebruik de ETag als If-Match bij PUT /clusters/{cluster_id}/prioriteit."""
+    store, principal = ctx.store, ctx.principal
     visible_cluster(store, principal, cluster_id)
     store.refresh()
     return GeoJSON(feature(store, cluster_id), headers={"ETag": etag(store.priorities[cluster_id].versie)})
@@ -123,8 +123,7 @@ def _versions(if_match: str) -> set[int]:
     responses={200: {"model": Prioriteit}, **errors(400, 401, 403, 404, 412, 413, 428, 503)},
 )
 def put_priority(
-    store: Store,
-    principal: Protected,
+    ctx: Protected,
     body: PrioriteitIn,
     cluster_id: Annotated[str, Path(max_length=128, examples=["C-BU99010101-1"])],
     if_match: Annotated[
@@ -134,6 +133,7 @@ def put_priority(
 ) -> FastJSON:
     """Rollen gemeente (eigen gemeenten) en ncg. Bij een verouderde ETag volgt 412 en wordt
     niets overschreven; de wijziging staat meteen duurzaam in de tabel `prioriteiten` van het plan."""
+    store, principal = ctx.store, ctx.principal
     if principal.rol not in ("gemeente", "ncg"):
         raise HTTPException(403, "alleen de rollen gemeente en ncg mogen prioriteiten zetten")
     visible_cluster(store, principal, cluster_id)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from api.auth import Principal
-from api.common import OPTIONAL_KEY, Caller, FastJSON, GeoJSON, Limit, Offset, Store, errors, page
+from api.common import OPTIONAL_KEY, FastJSON, Public, GeoJSON, Limit, Offset, errors, page
 from api.public import suppress
 from api.schemas import GebiedenPagina, GebiedSamenvatting
 from api.store import PlanStore
@@ -40,8 +40,7 @@ def area_view(store: PlanStore, principal: Principal, index: int) -> dict:
 )
 async def list_areas(
     request: Request,
-    store: Store,
-    principal: Caller,
+    ctx: Public,
     niveau: Annotated[str | None, Query(max_length=64, description="Alleen dit niveau (gemeente, wijk, buurt …).", examples=["buurt"])] = None,
     gemeente: Annotated[str | None, Query(max_length=16, description="Alleen gebieden in deze gemeente.", examples=["GM9901"])] = None,
     formaat: Annotated[Literal["json", "geojson"], Query(description="json (standaard) of geojson.")] = "json",
@@ -50,6 +49,7 @@ async def list_areas(
 ) -> FastJSON:
     """Zonder sleutel krijgt iedereen deze cijfers; aantallen van 1 tot de drempel (standaard 10)
     worden vervangen door de tekst "< 10", zoals op de openbare kaart."""
+    store, principal = ctx.store, ctx.principal
     idx = [
         i
         for i, rec in enumerate(store.areas)
@@ -77,12 +77,12 @@ async def list_areas(
     responses={200: {"model": GebiedSamenvatting}, **errors(401, 404)},
 )
 async def get_area(
-    store: Store,
-    principal: Caller,
+    ctx: Public,
     code: Annotated[str, Path(max_length=64, examples=["BU99010101"], description="Gebiedscode.")],
     niveau: Annotated[str | None, Query(max_length=64, description="Niveau, als dezelfde code op meer niveaus voorkomt.")] = None,
 ) -> FastJSON:
     """Cijfers per gebied: adressen, in programma, gereed, per fase, vlaggen en planning."""
+    store, principal = ctx.store, ctx.principal
     rows = [i for i in store.area_by_code.get(code, []) if niveau is None or store.areas[i].get("niveau") == niveau]
     if not rows:
         raise HTTPException(404, "gebied niet gevonden")

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse
 
-from api.common import OPTIONAL_KEY, Caller, FastJSON, Limit, NcgImg, Offset, Protected, Store, errors, page
+from api.common import OPTIONAL_KEY, FastJSON, Limit, NcgImg, Offset, Plain, Protected, Public, errors, page
 from api.routes_adressen import visible_positions
 from api.schemas import Gezondheid, SignalenPagina, VlaggenPagina
 from api.store import SIGNAALLIJSTEN
@@ -27,14 +27,14 @@ Lijst = Literal[tuple(SIGNAALLIJSTEN)]  # type: ignore[valid-type]
 )
 async def list_flags(
     request: Request,
-    store: Store,
-    principal: Protected,
+    ctx: Protected,
     gebied: Annotated[str | None, Query(max_length=64, examples=["BU99010101"], description="Alleen vlaggen van adressen in dit gebied.")] = None,
     type: Annotated[str | None, Query(max_length=64, examples=["verschil_fase"], description="Alleen dit soort vlag.")] = None,  # noqa: A002
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> FastJSON:
     """Rol gemeente ziet alleen vlaggen bij adressen in de eigen gemeente(n)."""
+    store, principal = ctx.store, ctx.principal
     if gebied is not None:
         positions = store.area_addresses.get(gebied)
         if positions is None:
@@ -67,14 +67,14 @@ async def list_flags(
 )
 async def list_signals(
     request: Request,
-    store: Store,
-    principal: NcgImg,
+    ctx: NcgImg,
     lijst: Annotated[Lijst, Query(description="Welke lijst: " + "; ".join(f"{k} = {v[1]}" for k, v in SIGNAALLIJSTEN.items()))],
     gemeente: Annotated[str | None, Query(max_length=16, examples=["GM9901"], description="Alleen adressen in deze gemeente.")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> FastJSON:
     """Adressen met een lopend dossier bij NCG én IMG, per samenwerkingsgroep (A–F)."""
+    store, principal = ctx.store, ctx.principal
     idx = store.signals[lijst]
     ids = store.address_ids
     if gemeente is not None:
@@ -106,13 +106,13 @@ async def list_signals(
     responses={200: {"content": {"text/html": {}}, "description": "De kaartpagina."}, **errors(401, 404)},
 )
 async def get_map(
-    store: Store,
-    principal: Caller,
+    ctx: Public,
     code: Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", examples=["GM9901"])],
     variant: Annotated[Literal["publiek", "gemeente"], Query(description="publiek (geaggregeerd) of gemeente (adresniveau, vraagt sleutel).")] = "publiek",
 ) -> FileResponse:
     """Zoekt `kaart_publiek_{code}.html` of `kaart_publiek.html` (variant publiek), of
     `kaart_{code}.html` of `kaart.html` (variant gemeente) naast plan.gpkg."""
+    store, principal = ctx.store, ctx.principal
     rows = store.area_by_code.get(code)
     if not rows:
         raise HTTPException(404, "gebied niet gevonden")
@@ -143,8 +143,9 @@ async def get_map(
     summary="Draait de API, en welk plan is geladen?",
     responses={200: {"model": Gezondheid}},
 )
-async def health(store: Store) -> FastJSON:
+async def health(ctx: Plain) -> FastJSON:
     """Openbaar; alleen totalen."""
+    store = ctx.store
     return FastJSON(
         {
             "status": "ok",
