@@ -54,13 +54,13 @@ def open_page(browser, path: Path):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.route(lambda url: not url.startswith("file:"), lambda route: route.abort())
     page.goto(path.as_uri(), wait_until="domcontentloaded")
-    page.wait_for_function("window.GK && GK.readyAt > 0", timeout=15_000)
+    page.wait_for_function("window.GK && GK.readyAt > 0", timeout=60_000)
     return page, errors
 
 
 def test_municipal_map_in_browser(browser, maps_dir, artefacts):
     page, errors = open_page(browser, maps_dir / "kaart.html")
-    page.wait_for_function("GK.drawnTiles > 0", timeout=10_000)
+    page.wait_for_function("GK.drawnTiles > 0", timeout=30_000)
     assert errors == []
     assert page.locator(".gk-title h1").inner_text() == "Proefplan"
     assert page.locator(".leaflet-control-scale").count() == 1
@@ -85,7 +85,7 @@ def test_municipal_map_in_browser(browser, maps_dir, artefacts):
     map_box = page.locator(".folium-map").bounding_box()
     page.mouse.click(map_box["x"] + target["x"], map_box["y"] + target["y"])
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=5_000)
+    popup.wait_for(timeout=20_000)
     assert page.evaluate(f"GK.pts.data.id[{target['i']}]") in popup.inner_text()
 
     # search by postcode finds the address
@@ -117,7 +117,7 @@ def test_public_map_in_browser(browser, maps_dir, artefacts):
     map_box = page.locator(".folium-map").bounding_box()
     page.mouse.click(map_box["x"] + center[0], map_box["y"] + center[1])
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=5_000)
+    popup.wait_for(timeout=20_000)
     assert "volgorde" in popup.inner_text()
     page.fill("#gk-slider", "3")
     assert page.evaluate("GK.period") == 3
