@@ -75,9 +75,6 @@ def build_addresses(rng: np.random.Generator) -> gpd.GeoDataFrame:
 
 def assign_clusters(adr: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataFrame:
     adr = adr.copy()
-    ids = []
-    for code in adr["buurt_code"]:
-        ids.append(code)
     # clusters: rows of 10 addresses grouped in pairs of rows (20 per cluster, last one 10)
     local = adr.groupby("buurt_code").cumcount()
     adr["cluster_id"] = _string([f"{c}-{k // 20 + 1}" for c, k in zip(adr["buurt_code"], local)])
@@ -359,7 +356,6 @@ def plan_from_joined(adr: gpd.GeoDataFrame, pc4: gpd.GeoDataFrame) -> dict:
     periods = np.arange(1, horizon + 1)
     planning = pd.DataFrame({"periode": periods,
                              "periode_label": [f"{2027 + (p - 1) // 4}-K{(p - 1) % 4 + 1}" for p in periods]})
-    done = 0
     for stage in ("opname", "beoordeling", "uitvoering"):
         counts = adr[f"{stage}_periode"].value_counts().reindex(periods, fill_value=0).to_numpy()
         planning[f"{stage}_capaciteit"] = CAPACITY[stage]

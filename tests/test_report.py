@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +68,37 @@ def test_output_files_exist_and_are_valid(rendered):
     assert f"Pagina {len(reader.pages)} van {len(reader.pages)}" in last
     # no leftover temporary files from the atomic writes
     assert sorted(p.name for p in rendered["dir"].iterdir()) == ["rapport.html", "rapport.pdf"]
+
+
+class TagBalance(HTMLParser):
+    """Strict check of the HTML: every non-void element is closed in order."""
+
+    VOID = {"meta", "img", "br", "hr", "link", "input", "col", "source", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> bij open {self.stack[-3:]} (regel {self.getpos()[0]})")
+        else:
+            self.stack.pop()
+
+
+def test_html_is_well_formed(rendered):
+    checker = TagBalance()
+    checker.feed(rendered["html"])
+    checker.close()
+    assert checker.errors == []
+    assert checker.stack == []
+    ids = [el["id"] for el in rendered["soup"].find_all(id=True)]
+    assert len(ids) == len(set(ids)), "dubbele id's"
 
 
 def test_html_is_self_contained(rendered):
