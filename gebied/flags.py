@@ -89,40 +89,51 @@ def pair_rules(arr: dict[str, np.ndarray], pairs: pd.DataFrame, *, year_window: 
     dist = pairs["afstand_m"].to_numpy(float)
     same_pand = pairs["zelfde_pand"].to_numpy(bool)
     typ, out, ph, batch, year = arr["typ"], arr["outcome"], arr["phase"], arr["batch"], arr["year"]
-    same_typ = (typ[i] >= 0) & (typ[i] == typ[j])
-    with np.errstate(invalid="ignore"):
-        year_ok = np.isnan(year[i]) | np.isnan(year[j]) | (np.abs(year[i] - year[j]) <= year_window)
-    gap = np.abs(ph[i] - ph[j])
-    both_in = (ph[i] >= 0) & (ph[j] >= 0)
     blocks = []
 
-    m = same_typ & year_ok & (out[i] >= 0) & (out[j] >= 0) & (out[i] != out[j])
-    a, b = _oriented(m, i, j, out[j] < out[i])
-    lo, hi = out[a], out[b]
-    ernst = np.where((lo == 0) & (hi == 2), 3, np.where((lo == 0) & (hi == 1), 2, 1))
-    blocks.append({"vlag": "uitkomst_verschil", "a": a, "b": b, "d": dist[m], "ernst": ernst, "pand": same_pand[m]})
-
-    m = both_in & (gap >= 3)
-    a, b = _oriented(m, i, j, ph[j] < ph[i])
-    g = gap[m]
+    # tempo_verschil: all pairs with both in the programme
+    pi, pj = ph[i], ph[j]
+    m = (pi >= 0) & (pj >= 0) & (np.abs(pi - pj) >= 3)
+    a, b = _oriented(m, i, j, pj < pi)
+    g = np.abs(ph[a] - ph[b])
     ernst = np.where(g >= 6, 3, np.where(g >= 4, 2, 1))
     blocks.append({"vlag": "tempo_verschil", "a": a, "b": b, "d": dist[m], "ernst": ernst, "pand": same_pand[m]})
 
-    blocks.append(_outside_programme(arr, i, j, dist, same_pand, same_typ))
+    # the other rules need the same typology: work on that subset only
+    t = np.flatnonzero((typ[i] >= 0) & (typ[i] == typ[j]))
+    i, j, dist, same_pand = i[t], j[t], dist[t], same_pand[t]
 
-    m = same_typ & (batch[i] >= 0) & (batch[j] >= 0) & (batch[i] != batch[j])
+    oi, oj = out[i], out[j]
+    m = (oi >= 0) & (oj >= 0) & (oi != oj)
+    with np.errstate(invalid="ignore"):
+        yi, yj = year[i[m]], year[j[m]]
+        m[m] = np.isnan(yi) | np.isnan(yj) | (np.abs(yi - yj) <= year_window)
+    a, b = _oriented(m, i, j, oj < oi)
+    lo, hi = out[a], out[b]
+    ernst = np.where((lo == 0) & (hi == 2), 3, np.where((lo == 0) & (hi == 1), 2, 1))
+    uitkomst = {"vlag": "uitkomst_verschil", "a": a, "b": b, "d": dist[m], "ernst": ernst, "pand": same_pand[m]}
+
+    outside = _outside_programme(arr, i, j, dist, same_pand)
+
+    bi, bj = batch[i], batch[j]
+    m = (bi >= 0) & (bj >= 0) & (bi != bj)
     a, b = _oriented(m, i, j, ph[j] < ph[i])
-    ernst = np.where(same_pand[m], 3, np.where(both_in[m] & (gap[m] >= 2), 2, 1))
-    blocks.append({"vlag": "regime_verschil", "a": a, "b": b, "d": dist[m], "ernst": ernst, "pand": same_pand[m]})
-    return blocks
+    pa, pb = ph[a], ph[b]
+    ernst = np.where(same_pand[m], 3, np.where((pa >= 0) & (pb >= 0) & (np.abs(pa - pb) >= 2), 2, 1))
+    regime = {"vlag": "regime_verschil", "a": a, "b": b, "d": dist[m], "ernst": ernst, "pand": same_pand[m]}
+    return [uitkomst, blocks[0], outside, regime]
 
 
-def _outside_programme(arr, i, j, dist, same_pand, same_typ) -> dict:
-    """One row per address outside the programme next to a strengthened/rebuilt same-type home."""
+def _outside_programme(arr, i, j, dist, same_pand) -> dict:
+    """One row per address outside the programme next to a strengthened/rebuilt same-type home.
+
+    ``i``, ``j`` are pairs of the same typology.
+    """
     ph, out = arr["phase"], arr["outcome"]
     heavy = (out >= 1) & (ph >= 0)
-    fwd = same_typ & (ph[i] < 0) & heavy[j]
-    bwd = same_typ & (ph[j] < 0) & heavy[i]
+    outside = ph < 0
+    fwd = outside[i] & heavy[j]
+    bwd = outside[j] & heavy[i]
     a = np.concatenate([i[fwd], j[bwd]])
     b = np.concatenate([j[fwd], i[bwd]])
     d = np.concatenate([dist[fwd], dist[bwd]])
@@ -180,27 +191,29 @@ def flag_inequality(
     blocks = pair_rules(arr, pairs, year_window=year_window)
     a = np.concatenate([blk["a"] for blk in blocks]).astype(np.int64)
     b = np.concatenate([blk["b"] for blk in blocks]).astype(np.int64)
+    kind = np.concatenate([np.full(len(blk["a"]), FLAG_TYPES.index(blk["vlag"]), np.int8) for blk in blocks])
+    dist = np.round(np.concatenate([blk["d"] for blk in blocks]).astype(float), 1)
+    ernst = np.concatenate([blk["ernst"] for blk in blocks]).astype(np.int64)
+    labels = address_labels(addresses, np.union1d(a, b))
+    texts = np.concatenate(
+        [np.asarray(explain(blk, addresses, arr, labels, distance=distance), dtype=object) for blk in blocks]
+    )
+    order = np.lexsort((dist, -ernst, kind))
+    a, b, kind, dist, ernst, texts = a[order], b[order], kind[order], dist[order], ernst[order], texts[order]
     xy = address_coordinates(addresses)
     lines = shapely.linestrings(np.stack([xy[a], xy[b]], axis=1)) if a.size else np.empty(0, object)
     ids = addresses["adres_id"].astype("string").to_numpy(object)
-    labels = address_labels(addresses, np.union1d(a, b))
-    texts: list[str] = []
-    for blk in blocks:
-        texts.extend(explain(blk, addresses, arr, labels, distance=distance))
-    frame = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {
-            "vlag": pd.array(np.concatenate([[blk["vlag"]] * len(blk["a"]) for blk in blocks]) if a.size else [], dtype="string"),
+            "vlag": pd.array(np.asarray(FLAG_TYPES, dtype=object)[kind], dtype="string"),
             "adres_id": pd.array(ids[a], dtype="string"),
             "buur_adres_id": pd.array(ids[b], dtype="string"),
-            "afstand_m": np.round(np.concatenate([blk["d"] for blk in blocks]).astype(float), 1),
-            "ernst": np.concatenate([blk["ernst"] for blk in blocks]).astype(np.int64),
+            "afstand_m": dist,
+            "ernst": ernst,
             "toelichting": pd.array(texts, dtype="string"),
         },
         geometry=gpd.GeoSeries(lines, crs=28992),
     )
-    rank = frame["vlag"].map({v: k for k, v in enumerate(FLAG_TYPES)}).to_numpy()
-    order = np.lexsort((frame["afstand_m"].to_numpy(), -frame["ernst"].to_numpy(), rank))
-    return frame.iloc[order].reset_index(drop=True)
 
 
 def flag_counts(addresses: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:

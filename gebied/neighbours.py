@@ -66,7 +66,7 @@ def neighbour_pairs(addresses: pd.DataFrame, *, distance: float = 50.0) -> pd.Da
     -------
     pandas.DataFrame
         Columns ``i``, ``j`` (row positions, always ``i < j``; each pair once),
-        ``afstand_m`` (float, metres) and ``zelfde_pand`` (bool), sorted by ``i``, ``j``.
+        ``afstand_m`` (float, metres) and ``zelfde_pand`` (bool); in no particular order.
     """
     if distance < 0 or not np.isfinite(distance):
         raise ValueError(f"distance must be a finite number >= 0, got {distance!r}")
@@ -74,8 +74,8 @@ def neighbour_pairs(addresses: pd.DataFrame, *, distance: float = 50.0) -> pd.Da
     if n < 2:
         return _empty_pairs()
     xy = address_coordinates(addresses)
-    tree = cKDTree(xy)
-    near = tree.query_pairs(r=float(distance), output_type="ndarray").astype(np.int64)
+    x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
+    near = cKDTree(xy).query_pairs(r=float(distance), output_type="ndarray").astype(np.int64)
     near = near.reshape(-1, 2)  # query_pairs gives i < j already
     if "pand_id" in addresses.columns:
         pand_codes = pd.factorize(addresses["pand_id"].astype("string"), use_na_sentinel=True)[0]
@@ -83,12 +83,17 @@ def neighbour_pairs(addresses: pd.DataFrame, *, distance: float = 50.0) -> pd.Da
     else:
         pand_codes = np.full(n, -1, dtype=np.int64)
         pand = np.empty((0, 2), dtype=np.int64)
-    # unique keys by sorting (faster than np.unique's hashing for millions of pairs)
-    keys = np.concatenate([near[:, 0] * n + near[:, 1], pand[:, 0] * n + pand[:, 1]])
-    keys.sort()
-    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if keys.size else keys
-    i, j = keys // n, keys % n
-    d = np.hypot(xy[i, 0] - xy[j, 0], xy[i, 1] - xy[j, 1])
+    # add the same-pand pairs the KD-tree did not find (farther apart than distance)
+    pd_dist = np.hypot(x[pand[:, 0]] - x[pand[:, 1]], y[pand[:, 0]] - y[pand[:, 1]])
+    eps = 1e-9 * max(1.0, distance)
+    extra = pand[pd_dist > distance + eps]
+    edge = pand[np.abs(pd_dist - distance) <= eps]  # rounding may go either way: look up
+    if edge.size:
+        found = np.isin(edge[:, 0] * n + edge[:, 1], near[:, 0] * n + near[:, 1])
+        extra = np.concatenate([extra, edge[~found]])
+    i = np.concatenate([near[:, 0], extra[:, 0]])
+    j = np.concatenate([near[:, 1], extra[:, 1]])
+    d = np.hypot(x[i] - x[j], y[i] - y[j])
     same = (pand_codes[i] >= 0) & (pand_codes[i] == pand_codes[j])
     return pd.DataFrame({"i": i, "j": j, "afstand_m": d, "zelfde_pand": same})
 
