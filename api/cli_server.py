@@ -19,6 +19,7 @@ def server(
         Path | None, typer.Option("--sleutels", help="Sleutelbestand (TOML, met gehashte sleutels); zonder: alleen publiek.")
     ] = None,
     adres: Annotated[str, typer.Option("--adres", help="Netwerkadres om op te luisteren (0.0.0.0 voor alle).")] = "127.0.0.1",
+    werkers: Annotated[int, typer.Option("--werkers", help="Aantal werkprocessen (elk laadt het plan in het geheugen).", min=1, max=64)] = 1,
 ) -> None:
     """Start de HTTP-API (OpenAPI-documentatie op /docs) over een plan."""
     import uvicorn
@@ -33,8 +34,17 @@ def server(
     )
     if not store.writable:
         console.print("[yellow]Let op:[/] het plan is alleen-lezen; PUT /clusters/…/prioriteit geeft 503.")
+    options = {"host": adres, "port": poort, "log_level": "warning", "access_log": False, "server_header": False}
     try:
-        uvicorn.run(app, host=adres, port=poort, log_level="warning", access_log=False, server_header=False)
+        if werkers > 1:
+            import os
+
+            store.close()
+            os.environ["GEBIED_PLAN"] = str(Path(plan).resolve())
+            os.environ["GEBIED_SLEUTELS"] = str(Path(sleutels).resolve()) if sleutels else ""
+            uvicorn.run("api.app:app_from_env", factory=True, workers=werkers, **options)
+        else:
+            uvicorn.run(app, **options)
     except OSError as exc:
         raise GebiedError(f"kan niet luisteren op {adres}:{poort} ({exc.strerror or exc})") from None
     finally:

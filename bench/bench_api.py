@@ -105,9 +105,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(plan: Path, keys: Path, port: int) -> subprocess.Popen:
+def start_server(plan: Path, keys: Path, port: int, werkers: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gebied", "server", "--plan", str(plan), "--poort", str(port), "--sleutels", str(keys)],
+        [sys.executable, "-m", "gebied", "server", "--plan", str(plan), "--poort", str(port), "--sleutels", str(keys),
+         "--werkers", str(werkers)],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     import httpx
@@ -200,6 +201,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duur", type=int, default=30, help="seconden per route (standaard 30)")
     parser.add_argument("--plan", type=Path, help="bestaand plan.gpkg")
+    parser.add_argument("--werkers", type=int, default=1, help="werkprocessen van de server (standaard 1)")
     parser.add_argument("--lastgever", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.lastgever:
@@ -228,7 +230,7 @@ def main() -> None:
         windows.append(f"/clusters?bbox={x:.5f},{y:.5f},{x + 0.015:.5f},{y + 0.009:.5f}&limit=100")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = start_server(plan, keys, port)
+    proc = start_server(plan, keys, port, args.werkers)
     try:
         runs = {
             "GET /gezondheid (basislijn)": ["/gezondheid"],
@@ -245,7 +247,8 @@ def main() -> None:
         proc.wait(timeout=10)
     base_r = results["GET /gezondheid (basislijn)"]
     print(f"\n{len(adr)} adressen, {len(cl)} clusters; {CONNECTIONS} verbindingen, {args.duur} s per route, "
-          f"lastgever: {'wrk' if shutil.which('wrk') else 'httpx (asyncio)'}")
+          f"{args.werkers} werkproces(sen), lastgever: {'wrk' if shutil.which('wrk') else 'httpx (asyncio)'}, "
+          f"{os.cpu_count()} kernen")
     for name in list(results)[1:]:
         r = results[name]
         print(f"{name}: doorvoer {r['rps'] / base_r['rps']:.2f}x en p99 {r['p99'] / base_r['p99']:.2f}x de basislijn /gezondheid")
