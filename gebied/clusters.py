@@ -25,8 +25,13 @@ from gebied.clusters_graph import (
     rounded_xy,
     text_column,
 )
+from gebied.clusters_check import check_clusters
 from gebied.clusters_partition import UnitGraph, partition
+from gebied.clusters_summary import summarize_clusters
 from gebied.errors import GebiedError, GebiedWarning
+from gebied.planning_level import planning_level
+
+__all__ = ["check_clusters", "make_clusters", "planning_level", "summarize_clusters"]
 
 STATUS_NORMAAL = "normaal"
 STATUS_TE_KLEIN = "te_klein"

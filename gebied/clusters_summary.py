@@ -33,7 +33,9 @@ def _mode(values: pd.Series, keys: pd.Series) -> pd.Series:
 
 def _share(values: pd.Series, keys: pd.Series, mode: pd.Series) -> pd.Series:
     df = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy(dtype=object)})
-    df["hit"] = df["v"].to_numpy() == df["k"].map(mode).to_numpy()
+    v = df["v"].astype("string")
+    m = df["k"].map(mode).astype("string")
+    df["hit"] = v.eq(m).fillna(False).astype(bool)
     return df.groupby("k")["hit"].mean()
 
 

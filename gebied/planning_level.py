@@ -82,7 +82,8 @@ def planning_level(
         Addresses with the area columns and (some of) ``typologie``, ``bouwjaar``,
         ``eigendom``.
     area_columns
-        Area columns from coarse to fine, e.g. ``["woonplaats", "wijk_code", "buurt_code"]``.
+        Area columns, e.g. ``["woonplaats", "wijk_code", "buurt_code"]``; they are taken from
+        coarse to fine in order of their number of places (ties: the given order).
     threshold
         Minimum homogeneity (mean share of the most common typology, period and ownership)
         for planning a place as a whole.
@@ -90,7 +91,7 @@ def planning_level(
     Returns
     -------
     pandas.DataFrame
-        One row per place and area column: ``niveau`` (the column), ``code``,
+        One row per place and area column: ``niveau`` (the column without ``_code``), ``code``,
         ``aantal_adressen``, per feature the dominant value and its share, ``homogeniteit``,
         ``planningsniveau`` (dorp, wijk, buurt, straat/blok …) and a Dutch ``toelichting``.
     """
@@ -98,6 +99,8 @@ def planning_level(
         raise ValueError("area_columns is empty")
     for col in area_columns:
         require_column(addresses, col)
+    counts = {c: text_column(addresses, c).nunique() for c in area_columns}
+    area_columns = sorted(dict.fromkeys(area_columns), key=lambda c: counts[c])
     feats = {
         "typologie": text_column(addresses, "typologie"),
         "bouwperiode": building_period(addresses["bouwjaar"]) if "bouwjaar" in addresses.columns
@@ -146,7 +149,7 @@ def planning_level(
         t = tables[i].copy()
         t["planningsniveau"] = recs[i]
         t["toelichting"] = notes[i]
-        t.insert(0, "niveau", col)
+        t.insert(0, "niveau", col[:-5] if col.endswith("_code") else col)
         out.append(t.reset_index())
     result = pd.concat(out, ignore_index=True)
     for c in ("niveau", "code", "typologie_dominant", "bouwperiode_dominant", "eigendom_dominant",
