@@ -75,24 +75,35 @@ class GridIndex:
         """Boolean grid (flat, x-major) of cells that a polygon boundary passes near."""
         rings = shapely.get_rings(shapely.get_parts(geoms))
         rings = shapely.segmentize(rings, self.size / 2)  # pieces span at most 2x2 cells
-        coords, ring = shapely.get_coordinates(rings, return_index=True)
-        same = ring[1:] == ring[:-1]
+        coords = shapely.get_coordinates(rings)
         fx = (coords[:, 0] - self.x0) / self.size
         fy = (coords[:, 1] - self.y0) / self.size
         e = EPSILON / self.size
-        # the spare cell on every side keeps these within the grid without clipping
-        ax, bx, ay, by = fx[:-1][same], fx[1:][same], fy[:-1][same], fy[1:][same]
-        lo_x = np.floor(np.minimum(ax, bx) - e).astype(np.int64)
-        lo_y = np.floor(np.minimum(ay, by) - e).astype(np.int64)
-        wide = np.floor(np.maximum(ax, bx) + e).astype(np.int64) > lo_x
-        tall = np.floor(np.maximum(ay, by) + e).astype(np.int64) > lo_y
-        cell = lo_x * self.ny + lo_y
+        cell, wide = self._span(fx, e)
+        row, tall = self._span(fy, e)
+        cell *= self.ny
+        cell += row
+        # consecutive coordinates form the pieces; a pair that joins two rings is no piece
+        joins = np.cumsum(shapely.get_num_coordinates(rings))[:-1] - 1
+        cell[joins] = cell[joins - 1]
+        wide[joins] = tall[joins] = False
         crossed = np.zeros(self.nx * self.ny, dtype=bool)
         crossed[cell] = True
         crossed[cell[wide] + self.ny] = True
         crossed[cell[tall] + 1] = True
         crossed[cell[wide & tall] + self.ny + 1] = True
         return crossed
+
+    @staticmethod
+    def _span(f: np.ndarray, e: float) -> tuple[np.ndarray, np.ndarray]:
+        """First grid column of each piece (coordinates f[i], f[i+1]) and whether it spans two."""
+        lo = np.minimum(f[:-1], f[1:])
+        hi = np.maximum(f[:-1], f[1:])
+        lo -= e
+        hi += e
+        # positive values (spare cell on every side): truncation is floor
+        first = lo.astype(np.int64)
+        return first, hi.astype(np.int64) > first
 
     def _fill(self, crossed: np.ndarray) -> np.ndarray:
         """Owner per cell: area position, EMPTY_CELL or MIXED_CELL."""
