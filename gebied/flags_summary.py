@@ -112,7 +112,8 @@ def flag_summary(
     Returns
     -------
     pandas.DataFrame
-        One row per area: ``gebied_code``, ``aantal_adressen``, ``in_programma``, one count
+        One row per area: ``gebied_code``, ``gebied_naam`` (from ``<area>_naam`` when
+        present), ``aantal_adressen``, ``in_programma``, one count
         column per flag type, ``aantal_vlaggen``, ``adressen_met_vlag``, ``aandeel_met_vlag``,
         ``jc_voorlopers``, ``jc_verbindingen``, ``jc_statistiek``, ``jc_verwacht``, ``jc_p``,
         ``jc_conclusie`` (Dutch; the reason when the test could not be done).
@@ -138,12 +139,17 @@ def flag_summary(
     pi, pj = pi[keep], pj[keep]
     edge_area = pd.Series(area[pi], dtype="string")
 
+    names = {}
+    name_column = column[: -len("_code")] + "_naam" if column.endswith("_code") else None
+    if name_column and name_column in addresses.columns:
+        names = addresses[[column, name_column]].dropna().drop_duplicates(column).set_index(column)[name_column].to_dict()
     rows = []
     codes = pd.Series(area, dtype="string").dropna().unique()
     for code in sorted(codes):
         members = np.flatnonzero(area == code)
         prog = members[in_prog[members]]
-        row = {"gebied_code": code, "aantal_adressen": members.size, "in_programma": prog.size}
+        row = {"gebied_code": code, "gebied_naam": names.get(code, pd.NA)}
+        row.update(aantal_adressen=members.size, in_programma=prog.size)
         for kind in FLAG_TYPES:
             row[kind] = int(per_type.at[code, kind]) if code in per_type.index and kind in per_type.columns else 0
         row["aantal_vlaggen"] = sum(row[k] for k in FLAG_TYPES)
@@ -151,11 +157,14 @@ def flag_summary(
         row["aandeel_met_vlag"] = row["adressen_met_vlag"] / prog.size if prog.size else np.nan
         row.update(_area_join_count(code, prog, phase, pi, pj, edge_area, permutations, seed))
         rows.append(row)
-    return pd.DataFrame(rows, columns=_SUMMARY_COLUMNS).astype({"jc_conclusie": "string", "gebied_code": "string"})
+    return pd.DataFrame(rows, columns=_SUMMARY_COLUMNS).astype(
+        {"jc_conclusie": "string", "gebied_code": "string", "gebied_naam": "string"}
+    )
 
 
 _SUMMARY_COLUMNS = [
     "gebied_code",
+    "gebied_naam",
     "aantal_adressen",
     "in_programma",
     *FLAG_TYPES,
