@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -166,6 +167,14 @@ def app_from_paths(plan: str | os.PathLike, sleutels: str | os.PathLike | None =
     return create_app(open_store(Path(plan)), keys)
 
 
+def freeze_heap() -> None:
+    """Move the loaded plan out of the garbage collector's view (shorter GC pauses, lower p99)."""
+    gc.collect()
+    gc.freeze()
+
+
 def app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory api.app:app_from_env`` (GEBIED_PLAN, GEBIED_SLEUTELS)."""
-    return app_from_paths(os.environ["GEBIED_PLAN"], os.environ.get("GEBIED_SLEUTELS") or None)
+    app = app_from_paths(os.environ["GEBIED_PLAN"], os.environ.get("GEBIED_SLEUTELS") or None)
+    freeze_heap()
+    return app

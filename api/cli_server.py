@@ -24,7 +24,7 @@ def server(
     """Start de HTTP-API (OpenAPI-documentatie op /docs) over een plan."""
     import uvicorn
 
-    from api.app import app_from_paths
+    from api.app import app_from_paths, freeze_heap
 
     app = app_from_paths(plan, sleutels)
     store = app.state.store
@@ -44,6 +44,7 @@ def server(
             os.environ["GEBIED_SLEUTELS"] = str(Path(sleutels).resolve()) if sleutels else ""
             uvicorn.run("api.app:app_from_env", factory=True, workers=werkers, **options)
         else:
+            freeze_heap()
             uvicorn.run(app, **options)
     except OSError as exc:
         raise GebiedError(f"kan niet luisteren op {adres}:{poort} ({exc.strerror or exc})") from None

@@ -156,6 +156,7 @@ def run_wrk(base: str, paths: list[str], key: str, duur: int) -> dict:
         "p50": _ms(lat["50"]),
         "p99": _ms(lat["99"]),
         "fouten": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0),
+        "detail": f"niet-2xx {non2xx.group(1) if non2xx else 0}, socket {sock.groups() if sock else 0} (connect, read, write, timeout)",
     }
 
 
@@ -241,7 +242,8 @@ def main() -> None:
         for name, paths in runs.items():
             results[name] = run_load(base, paths, key, args.duur)
             r = results[name]
-            print(f"{name:30s} {r['rps']:8.0f} verz/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms  fouten {r['fouten']}")
+            print(f"{name:30s} {r['rps']:8.0f} verz/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms  fouten {r['fouten']}"
+                  + (f"  [{r['detail']}]" if r["fouten"] and "detail" in r else ""))
     finally:
         proc.terminate()
         proc.wait(timeout=10)

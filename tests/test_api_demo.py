@@ -1,0 +1,78 @@
+"""The API on the demo plan (`gebied demo`): the store reads what `gebied plan` writes."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api.app import create_app
+from api.auth import create_key, load_keys
+from api.store import open_store
+from gebied.cli import app as cli
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "uitvoer"
+    result = CliRunner().invoke(cli, ["demo", "--uit", str(out), "--geen-pdf"])
+    if result.exit_code != 0:
+        pytest.fail(f"gebied demo faalde ({result.exit_code}):\n{result.output[-2000:]}")
+    keys = out.parent / "sleutels.toml"
+    gm = sorted(set(gpd.read_file(out / "plan.gpkg", layer="gebieden")["gemeente_code"].dropna()))[0]
+    k = {
+        "ncg": create_key(keys, rol="ncg"),
+        "gemeente": create_key(keys, rol="gemeente", gemeenten=[gm]),
+        "ander": create_key(keys, rol="gemeente", gemeenten=["GM0001" if gm != "GM0001" else "GM0002"]),
+    }
+    store = open_store(out / "plan.gpkg")
+    with TestClient(create_app(store, load_keys(keys))) as client:
+        yield client, k, out / "plan.gpkg", gm
+    store.close()
+
+
+def test_demo_plan_served(demo):
+    client, keys, plan, gm = demo
+    adr = gpd.read_file(plan, layer="adressen", engine="pyogrio")
+    clusters = gpd.read_file(plan, layer="clusters", engine="pyogrio")
+    health = client.get("/gezondheid").json()
+    assert health["adressen"] == len(adr) and health["clusters"] == len(clusters)
+    ncg = {"X-API-Key": keys["ncg"]}
+    for _, row in adr.sample(20, random_state=1).iterrows():
+        body = client.get(f"/adressen/{row['adres_id']}", headers=ncg).json()
+        assert body["gebieden"]["gemeente"]["code"] == row["gemeente_code"]
+        assert (body["cluster"] or {}).get("cluster_id") == (None if row.isna()["cluster_id"] else row["cluster_id"])
+        own = client.get(f"/adressen/{row['adres_id']}", headers={"X-API-Key": keys["gemeente"]})
+        assert own.status_code == (200 if row["gemeente_code"] == gm else 404)
+        assert client.get(f"/adressen/{row['adres_id']}", headers={"X-API-Key": keys["ander"]}).status_code == 404
+    minx, miny, maxx, maxy = clusters.to_crs(4326).total_bounds
+    r = client.get(f"/clusters?bbox={minx - 0.01},{miny - 0.01},{maxx + 0.01},{maxy + 0.01}&limit=1", headers=ncg)
+    assert r.json()["totaal"] == len(clusters)
+
+
+def test_demo_public_figures_are_suppressed(demo):
+    client, keys, plan, gm = demo
+    ids = set(gpd.read_file(plan, layer="adressen", columns=["adres_id"], engine="pyogrio")["adres_id"])
+    body = client.get("/gebieden?limit=1000")
+    assert not any(i in body.text for i in ids)
+    items = body.json()["items"]
+    assert items
+    for item in items:
+        for key in ("aantal_adressen", "in_programma", "gereed", "aantal_vlaggen"):
+            value = item.get(key)
+            assert value is None or value == "< 10" or value == 0 or value >= 10
+
+
+def test_demo_priority_roundtrip(demo):
+    client, keys, plan, gm = demo
+    h = {"X-API-Key": keys["gemeente"]}
+    feats = client.get("/clusters?limit=1", headers=h).json()["features"]
+    cid = feats[0]["id"]
+    etag = client.get(f"/clusters/{cid}", headers=h).headers["ETag"]
+    assert client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 1}, headers={**h, "If-Match": etag}).status_code == 200
+    assert client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 2}, headers={**h, "If-Match": etag}).status_code == 412
+    table = gpd.read_file(plan, layer="prioriteiten")
+    assert table.set_index("cluster_id").loc[cid, "prioriteit"] == 1
