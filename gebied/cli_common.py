@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import sys
+import os
 import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -57,7 +57,7 @@ def command(fn: F) -> F:
                     "Dit is een fout in gebied zelf; meld deze met de invoer die hem veroorzaakte.",
                     soft_wrap=True,
                 )
-                if "--debug" in sys.argv:
+                if os.environ.get("GEBIED_DEBUG"):
                     raise
                 raise typer.Exit(code=1) from None
         print_warnings(caught)

@@ -66,9 +66,12 @@ def finest_layer(areas: Mapping[str, gpd.GeoDataFrame]) -> str:
 
 def build_layers(settings: PlanSettings, step: Callable[[str], None]) -> PlanResult:
     """Run the computing steps and return the plan layers and metrics."""
-    from gebied.clusters import make_clusters, planning_level, summarize_clusters
+    from gebied.clusters import make_clusters
+    from gebied.clusters_summary import summarize_clusters
     from gebied.cooperation import cooperation, cooperation_matrix, signal_lists
-    from gebied.flags import flag_counts, flag_inequality, flag_summary
+    from gebied.flags import flag_counts, flag_inequality
+    from gebied.flags_summary import flag_summary
+    from gebied.planning_level import planning_level
     from gebied.schedule import schedule
 
     inv = settings.invoer
@@ -132,7 +135,8 @@ def build_layers(settings: PlanSettings, step: Callable[[str], None]) -> PlanRes
 
     clusters = summarize_clusters(scheduled, area_column=area_column)
     clusters = clusters.drop(columns=[c for c in ("prioriteit", "start_periode", "gereed_periode") if c in clusters])
-    clusters = clusters.merge(result.clusters, on="cluster_id", how="left")
+    planned = result.clusters[["cluster_id", *(c for c in ("prioriteit", "start_periode", "gereed_periode") if c in result.clusters)]]
+    clusters = clusters.merge(planned, on="cluster_id", how="left")
     if "gemeente_code" in scheduled and "gemeente_code" not in clusters:
         gm = scheduled.groupby("cluster_id")["gemeente_code"].first()
         clusters["gemeente_code"] = clusters["cluster_id"].map(gm)
@@ -166,6 +170,9 @@ def build_layers(settings: PlanSettings, step: Callable[[str], None]) -> PlanRes
         "signalen": signals,
         "planningsniveaus": levels,
     }
+    extra["strategie_perioden"] = pd.concat(
+        [run.periods.assign(strategie=name) for name, run in runs.items()], ignore_index=True
+    )
     return PlanResult(layers=layers | {"_extra": extra}, metrics=metrics, comparison=comparison)
 
 
@@ -226,6 +233,7 @@ def run_plan(
             flag_summary=extra["vlaggen_per_gebied"],
             settings=settings.to_dict(),
             threshold=settings.uitvoer.drempel,
+            strategy_periods=extra["strategie_perioden"],
         )
         write_report(html, tmp / "rapport.html")
         if settings.uitvoer.pdf:

@@ -26,7 +26,7 @@ def esc(value: object) -> str:
 
 def popup_table(title: str, rows: list[tuple[str, object]], text: str | None = None) -> str:
     """A small Dutch popup: bold title, a two-column table, optional explanation."""
-    body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if v not in (None, ""))
+    body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if esc(v) != "")
     extra = f"<p>{esc(text)}</p>" if text else ""
     return f'<div class="gk-popup"><b>{esc(title)}</b><table>{body}</table>{extra}</div>'
 

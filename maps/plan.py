@@ -145,6 +145,27 @@ def choose_level(layers: dict[str, pd.DataFrame], wanted: str) -> str:
     raise GebiedError("laag 'gebieden' bevat geen enkel niveau", column="niveau")
 
 
+def plain_layers(layers: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The layers as they read back from plan.gpkg: nullable dtypes as float/object.
+
+    In-memory pipeline layers carry pandas ``Int64``/``string`` columns with ``pd.NA``;
+    the map builders expect what pyogrio gives (NaN and None).
+    """
+    out = {}
+    for name, frame in layers.items():
+        frame = frame.copy()
+        for col in frame.columns:
+            dtype = frame[col].dtype
+            if isinstance(dtype, pd.StringDtype):
+                frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+            elif pd.api.types.is_extension_array_dtype(dtype) and pd.api.types.is_numeric_dtype(dtype):
+                frame[col] = frame[col].astype("float64")
+            elif isinstance(dtype, pd.BooleanDtype):
+                frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+        out[name] = frame
+    return out
+
+
 def plan_renderers() -> dict[str, object]:
     """Renderers for ``gebied plan``: ``{filename: render(layers, settings, path)}``.
 
@@ -161,10 +182,12 @@ def plan_renderers() -> dict[str, object]:
         return settings.uitvoer.peildatum or plan_info(layers).get("peildatum") or "onbekend"
 
     def render_municipal(layers: dict[str, pd.DataFrame], settings, path: Path) -> None:
+        layers = plain_layers(layers)
         html = municipal_map(layers, level=_level(layers, settings), title=settings.uitvoer.titel, data_date=_date(layers, settings))
         save_map(html, path)
 
     def render_public(layers: dict[str, pd.DataFrame], settings, path: Path) -> None:
+        layers = plain_layers(layers)
         labels = period_labels(layers)
         agg = aggregate_public(layers, level=_level(layers, settings), threshold=settings.uitvoer.drempel, labels=labels)
         html = public_map(agg, labels=labels, title=f"{settings.uitvoer.titel}: openbare kaart", data_date=_date(layers, settings))

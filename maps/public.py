@@ -7,6 +7,7 @@ it refuses frames that carry address-level columns or unsuppressed counts.
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 
 from gebied.codes import NCG_FASEN
 from maps.assets import JsControl, JsLayer
@@ -81,8 +82,8 @@ def public_map(
         props.append(
             {
                 "naam": str(row["naam"]),
-                "start": None if start is None or start != start else int(start),
-                "gereed_p": None if row["gereed_periode"] is None or row["gereed_periode"] != row["gereed_periode"] else int(row["gereed_periode"]),
+                "start": None if pd.isna(start) else int(start),
+                "gereed_p": None if pd.isna(row["gereed_periode"]) else int(row["gereed_periode"]),
                 "popup": _popup(row, labels),
             }
         )
