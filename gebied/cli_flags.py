@@ -108,7 +108,8 @@ def signalen(
     for key, row in shares.iterrows():
         if key == "onbekend" and row["aantal"] == 0:
             continue
-        console.print(f"  {labels[key]}: {_n(int(row['aantal']))} ({row['aandeel']:.1%})")
+        share = f"{row['aandeel']:.1%}".replace(".", ",")
+        console.print(f"  {labels[key]}: {_n(int(row['aantal']))} ({share})")
     counts = with_group["samenwerkingsgroep"].value_counts()
     console.print("Samenwerkingsgroepen (lopend dossier bij NCG én IMG):")
     for letter, text in GROEPEN.items():

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from gebied.cli import app
 from gebied.io import write_table
-from tests.flags_helpers import addresses, home
+from tests.test_flags_helpers import addresses, home
 
 runner = CliRunner()
 
@@ -104,8 +104,8 @@ def test_signalen_writes_folder(gekoppeld, tmp_path):
     assert dict(zip(groups["adres_id"], groups["samenwerkingsgroep"], strict=True)) == {"A": "E", "F": "B"}
     assert pd.read_csv(out / "gezamenlijke_opname.csv", dtype=str)["adres_id"].tolist() == ["F"]
     # four programme addresses not finished … five in programme: 2 no report, 1 closed, 2 running
-    assert "geen schademelding: 2 (40.0%)" in result.output
-    assert "lopend dossier: 2 (40.0%)" in result.output
+    assert "geen schademelding: 2 (40,0%)" in result.output
+    assert "lopend dossier: 2 (40,0%)" in result.output
 
 
 def test_signalen_bad_input_leaves_folder(tmp_path):

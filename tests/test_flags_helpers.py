@@ -1,4 +1,4 @@
-"""Helpers for the flag tests: build small address tables through the real validator."""
+"""Helpers for the flag tests (no tests here): build small address tables through the real validator."""
 
 from __future__ import annotations
 
