@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 import shapely
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
 
@@ -33,6 +34,14 @@ def feature(store: PlanStore, cluster_id: str) -> dict:
     props["prioriteit"] = prio.prioriteit
     props["prioriteit_versie"] = prio.versie
     return {"type": "Feature", "id": cluster_id, "geometry": store.cluster_geometry[rec["_pos"]], "properties": props}
+
+
+def feature_json(store: PlanStore, cluster_id: str) -> orjson.Fragment:
+    """The feature as pre-serialised JSON (cached until its priority changes)."""
+    cached = store.feature_cache.get(cluster_id)
+    if cached is None:
+        cached = store.feature_cache[cluster_id] = orjson.Fragment(orjson.dumps(feature(store, cluster_id)))
+    return cached
 
 
 def visible_cluster(store: PlanStore, principal: Principal, cluster_id: str) -> None:
@@ -82,7 +91,7 @@ async def list_clusters(
     gem = store.cluster_gemeente
     idx = [i for i in idx if (gemeente is None or gem[i] == gemeente) and principal.mag_gemeente(gem[i])]
     store.refresh()
-    features = [feature(store, store.cluster_ids[i]) for i in idx[offset : offset + limit]]
+    features = [feature_json(store, store.cluster_ids[i]) for i in idx[offset : offset + limit]]
     body = page(request, features, len(idx), limit, offset)
     return GeoJSON({"type": "FeatureCollection", "features": body.pop("items"), **body})
 

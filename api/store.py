@@ -120,6 +120,8 @@ class PlanStore:
     conn: object = None
     writable: bool = True
     priorities: dict[str, Priority] = field(default_factory=dict)
+    #: Serialised GeoJSON features per cluster; dropped when the cluster's priority changes.
+    feature_cache: dict[str, object] = field(default_factory=dict)
     _version: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -135,8 +137,9 @@ class PlanStore:
             self._version = version
             stored = gpkg.read_priorities(self.conn)
         for cid, (prio, versie, when, door) in stored.items():
-            if cid in self.priorities:
+            if cid in self.priorities and self.priorities[cid].versie != versie:
                 self.priorities[cid] = Priority(prio, versie, when, door)
+                self.feature_cache.pop(cid, None)
 
     def priority(self, cluster_id: str) -> Priority:
         """The current priority of a cluster (call :meth:`refresh` first)."""
@@ -152,6 +155,7 @@ class PlanStore:
                 self.conn, cluster_id, prioriteit, expected_version=expected_version, door=door, when=when
             )
             self.priorities[cluster_id] = Priority(prioriteit, new, when, door)
+            self.feature_cache.pop(cluster_id, None)
         return self.priorities[cluster_id]
 
     def close(self) -> None:

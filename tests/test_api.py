@@ -218,6 +218,11 @@ def test_keys_see_full_figures_where_allowed(client, keys, frames):
 def test_etag_conflict_and_durable_priority(client, keys, frames, tmp_path):
     cid = cluster_of(frames, OWN)
     h = hdr(keys, "gemeente")
+    def listed():
+        feats = client.get("/clusters?limit=1000", headers=h).json()["features"]
+        return next(f["properties"]["prioriteit"] for f in feats if f["id"] == cid)
+
+    assert listed() is None  # fills the feature cache
     first = client.get(f"/clusters/{cid}", headers=h)
     etag = first.headers["ETag"]
     missing = client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 1}, headers=h)
@@ -229,6 +234,7 @@ def test_etag_conflict_and_durable_priority(client, keys, frames, tmp_path):
     # a second user with the old ETag may not silently overwrite
     late = client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 9}, headers={**hdr(keys, "ncg"), "If-Match": etag})
     assert late.status_code == 412 and "gewijzigd" in late.json()["detail"]
+    assert listed() == 1
     now = client.get(f"/clusters/{cid}", headers=h)
     assert now.json()["properties"]["prioriteit"] == 1 and now.headers["ETag"] == ok.headers["ETag"]
     addr = ids_of(frames, OWN)[0]
@@ -241,6 +247,7 @@ def test_etag_conflict_and_durable_priority(client, keys, frames, tmp_path):
     other.close()
     again = client.get(f"/clusters/{cid}", headers=h)
     assert again.json()["properties"]["prioriteit"] == 5 and again.headers["ETag"] == '"2"'
+    assert listed() == 5
     table = gpd.read_file(plan, layer="prioriteiten")
     assert table.set_index("cluster_id").loc[cid, "prioriteit"] == 5
     layer = gpd.read_file(plan, layer="clusters").set_index("cluster_id")
