@@ -8,6 +8,7 @@ import json
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from gebied.codes import NCG_FASEN, RISICOPROFIELEN, UITKOMSTEN
 from maps.plan import to_wgs84
@@ -257,27 +258,65 @@ def flag_color(ernst: object) -> str:
     return {3: ERNST_KLEUREN["hoog"], 2: ERNST_KLEUREN["middel"], 1: ERNST_KLEUREN["laag"]}.get(level, ERNST_ONBEKEND)
 
 
-def flag_geojson(flags: gpd.GeoDataFrame) -> dict:
-    """GeoJSON of the flag lines with colour and a Dutch popup."""
-    wgs = to_wgs84(flags)
-    props = []
-    for _, row in wgs.iterrows():
-        afstand = row.get("afstand_m")
-        rows = [
-            ("Soort", row.get("vlag")),
-            ("Ernst", row.get("ernst")),
-            ("Afstand", f"{float(afstand):.0f} m" if afstand is not None and pd.notna(afstand) else None),
-            ("Adres", row.get("adres_id")),
-            ("Buuradres", row.get("buur_adres_id")),
-        ]
-        props.append(
-            {
-                "kleur": flag_color(row.get("ernst")),
-                "tip": f"Vlag ({esc(row.get('ernst')) or 'ernst onbekend'}): {esc(row.get('vlag'))}",
-                "popup": popup_table("Vlag: ongelijke behandeling", rows, row.get("toelichting") if pd.notna(row.get("toelichting")) else None),
-            }
-        )
-    return geojson(wgs, props)
+FLAG_UITLEG: dict[str, str] = {
+    "uitkomst_verschil": "Buren met hetzelfde type woning krijgen een andere uitkomst.",
+    "tempo_verschil": "Buren in het programma zitten drie of meer fasen uit elkaar.",
+    "buiten_programma": "Dit adres valt buiten het programma, terwijl een buur van hetzelfde type wordt versterkt of gesloopt.",
+    "regime_verschil": "Buren met hetzelfde type woning vallen in verschillende batches (regelingen).",
+}
+
+
+def address_payload_ids(addresses: pd.DataFrame) -> list[str]:
+    """Address ids in the order of ``address_payload`` (rows with a geometry)."""
+    keep = ~addresses.geometry.is_empty & addresses.geometry.notna()
+    return addresses.loc[keep, "adres_id"].astype(str).tolist()
+
+
+def flag_payload(flags: gpd.GeoDataFrame, address_ids: list[str] | None = None) -> dict:
+    """Compact flag lines: integer coordinate arrays, type and severity codes.
+
+    Popups are composed in the browser from the type's explanation and the two
+    addresses' labels (looked up in the address layer); the full ``toelichting`` per
+    pair stays in plan.gpkg. Thousands of flags thus cost bytes, not kilobytes, each.
+    """
+    wgs = to_wgs84(flags[flags.geometry.notna() & ~flags.geometry.is_empty])
+    scale = 10**DECIMALS
+    start = shapely.get_point(wgs.geometry.values, 0)
+    end = shapely.get_point(wgs.geometry.values, -1)
+    points = wgs.geometry.geom_type.to_numpy() == "Point"
+    start = np.where(points, wgs.geometry.values, start)
+    end = np.where(points, wgs.geometry.values, end)
+    lat1 = np.round(shapely.get_y(start) * scale).astype(int)
+    lon1 = np.round(shapely.get_x(start) * scale).astype(int)
+    lat2 = np.round(shapely.get_y(end) * scale).astype(int)
+    lon2 = np.round(shapely.get_x(end) * scale).astype(int)
+    soort = wgs["vlag"].astype(str).to_numpy()
+    soorten = sorted(set(soort))
+    index = {s: i for i, s in enumerate(soorten)}
+    ernst = pd.to_numeric(wgs.get("ernst"), errors="coerce").fillna(0).astype(int).to_numpy()
+    afstand = pd.to_numeric(wgs.get("afstand_m"), errors="coerce").fillna(-1).round().astype(int).to_numpy()
+    position = {a: i for i, a in enumerate(address_ids or [])}
+
+    def where(column: str) -> list[int]:
+        if column not in wgs:
+            return [-1] * len(wgs)
+        return [position.get(a, -1) if isinstance(a, str) else -1 for a in wgs[column].astype(object)]
+
+    return {
+        "scale": scale,
+        "lat": lat1.tolist(),
+        "lon": lon1.tolist(),
+        "dlat": (lat2 - lat1).tolist(),
+        "dlon": (lon2 - lon1).tolist(),
+        "t": [index[s] for s in soort],
+        "e": ernst.tolist(),
+        "d": afstand.tolist(),
+        "a": where("adres_id"),
+        "b": where("buur_adres_id"),
+        "soorten": soorten,
+        "uitleg": [FLAG_UITLEG.get(s, "") for s in soorten],
+        "kleuren": [flag_color(k) for k in (0, 1, 2, 3)],
+    }
 
 
 def payload_size(payload: dict) -> int:

@@ -10,10 +10,11 @@ from offlinefolium import plugins
 from maps.assets import JsControl, JsLayer, LeanMap, add_base_layers, inline_static
 from maps.layers import (
     address_payload,
+    address_payload_ids,
     area_index,
     area_payload,
     cluster_payload,
-    flag_geojson,
+    flag_payload,
     progress_by_period,
     with_value,
 )
@@ -130,7 +131,10 @@ def municipal_map(
             name="Clusters (treintjes) naar startperiode",
         ).add_to(fmap)
     if flags is not None and not flags.empty:
-        JsLayer("flags", {"geojson": flag_geojson(flags)}, name="Vlaggen: ongelijke behandeling buren").add_to(fmap)
+        ids = None
+        if addresses is not None and "adres_id" in addresses:
+            ids = address_payload_ids(addresses)
+        JsLayer("flags", flag_payload(flags, ids), name="Vlaggen: ongelijke behandeling buren", show=len(flags) <= 5000).add_to(fmap)
     if addresses is not None and not addresses.empty:
         JsLayer("points", address_payload(addresses), name="Adressen naar fase").add_to(fmap)
 

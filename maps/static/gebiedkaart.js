@@ -35,6 +35,7 @@
 
   /* ---------------------------------------------------------------- addresses */
   GK.points = function (map, P) {
+    GK.P = P;
     var n = P.lat.length, crs = map.options.crs;
     var px = new Float64Array(n), py = new Float64Array(n), order = new Array(n);
     for (var i = 0; i < n; i++) {
@@ -202,13 +203,43 @@
 
   /* ---------------------------------------------------------------- flags */
   GK.flags = function (map, F) {
-    return L.geoJSON(F.geojson, {
-      style: function (f) { return { color: f.properties.kleur, weight: 3, opacity: 0.9 }; },
-      onEachFeature: function (f, l) {
-        l.bindTooltip(f.properties.tip, { sticky: true });
-        GK.popupOnClick(map, l, f.properties.popup);
-      },
-    });
+    /* Lines are built when the layer is first shown, on one shared canvas renderer. */
+    var group = L.layerGroup(), built = false, renderer = L.canvas({ padding: 0.3 });
+    var ernstNaam = ["onbekend", "laag", "middel", "hoog"];
+    function adres(i) {
+      return GK.P && i >= 0 && GK.P.adres ? GK.P.adres[i] : "";
+    }
+    function popup(k) {
+      var soort = F.soorten[F.t[k]], rows = "";
+      rows += "<tr><th>Soort</th><td>" + GK.esc(soort) + "</td></tr>";
+      rows += "<tr><th>Ernst</th><td>" + GK.esc(ernstNaam[F.e[k]] || F.e[k]) + "</td></tr>";
+      if (F.d[k] >= 0) rows += "<tr><th>Afstand</th><td>" + F.d[k] + " m</td></tr>";
+      if (adres(F.a[k])) rows += "<tr><th>Adres</th><td>" + GK.esc(adres(F.a[k])) + "</td></tr>";
+      if (adres(F.b[k])) rows += "<tr><th>Buuradres</th><td>" + GK.esc(adres(F.b[k])) + "</td></tr>";
+      return '<div class="gk-popup"><b>Vlag: ongelijke behandeling</b><table>' + rows +
+        "</table><p>" + GK.esc(F.uitleg[F.t[k]]) + " De volledige toelichting staat in plan.gpkg (laag vlaggen).</p></div>";
+    }
+    function build() {
+      var n = F.lat.length, s = F.scale;
+      for (var k = 0; k < n; k++) {
+        var a = [F.lat[k] / s, F.lon[k] / s], b = [(F.lat[k] + F.dlat[k]) / s, (F.lon[k] + F.dlon[k]) / s];
+        var line = L.polyline([a, b], { renderer: renderer, color: F.kleuren[F.e[k]] || F.kleuren[0], weight: 3, opacity: 0.9 });
+        (function (k) {
+          line.on("click", function (ev) {
+            if (ev.originalEvent && ev.originalEvent.timeStamp === GK.puntKlik) return;
+            L.popup({ maxWidth: 360 }).setLatLng(ev.latlng).setContent(popup(k)).openOn(map);
+          });
+        })(k);
+        group.addLayer(line);
+      }
+      built = true;
+    }
+    var onAdd = group.onAdd;
+    group.onAdd = function (m) {
+      if (!built) build();
+      return onAdd.call(group, m);
+    };
+    return group;
   };
 
   /* ---------------------------------------------------------------- controls */
