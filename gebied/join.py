@@ -53,6 +53,7 @@ class GridIndex:
     def __init__(self, geoms: np.ndarray, *, n_points: int) -> None:
         self.geoms = np.asarray(geoms, dtype=object)
         self.tree = shapely.STRtree(self.geoms)
+        self._prepared: np.ndarray | None = None
         usable = ~(shapely.is_missing(self.geoms) | shapely.is_empty(self.geoms))
         self.nx = self.ny = 0
         self.owner = np.empty(0, dtype=np.int32)
@@ -146,12 +147,12 @@ class GridIndex:
     def exact(self, pts: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Exact location of points: covering areas by bounding box, then prepared tests."""
         p, g = self.tree.query(pts)
-        fresh = ~shapely.is_prepared(self.geoms)
-        shapely.prepare(self.geoms[fresh])
-        try:
-            hit = shapely.intersects_xy(self.geoms[g], x[p], y[p])
-        finally:
-            shapely.destroy_prepared(self.geoms[fresh])
+        if self._prepared is None:
+            # prepare own copies: the caller's geometries (perhaps shared between threads)
+            # are never changed
+            self._prepared = shapely.transform(self.geoms, lambda c: c)
+            shapely.prepare(self._prepared)
+        hit = shapely.intersects_xy(self._prepared[g], x[p], y[p])
         return self._resolve(pts, p[hit], g[hit], len(pts))
 
     def _resolve(self, pts: np.ndarray, p: np.ndarray, g: np.ndarray, n: int) -> np.ndarray:
