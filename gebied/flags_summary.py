@@ -119,7 +119,9 @@ def flag_summary(
         ``jc_conclusie`` (Dutch; the reason when the test could not be done).
     """
     column = resolve_area_column(addresses, area_column)
-    area = addresses[column].astype("string").to_numpy(object)
+    n = len(addresses)
+    area, uniques = pd.factorize(addresses[column].astype("string"), use_na_sentinel=True)
+    n_areas = len(uniques)
     phase = (
         addresses["ncg_fase"].astype("string").map({f: k for k, f in enumerate(NCG_FASEN)})
         if "ncg_fase" in addresses.columns
@@ -128,34 +130,50 @@ def flag_summary(
     phase = pd.to_numeric(phase, errors="coerce").fillna(-1).to_numpy(np.int64)
     in_prog = phase >= 0
     flagged = flag_counts(addresses, flags).to_numpy() > 0
-    pos_of = pd.Series(np.arange(len(addresses)), index=addresses["adres_id"].astype(str).to_numpy())
-    flag_area = area[pos_of.reindex(flags["adres_id"].astype(str)).to_numpy(np.int64)] if len(flags) else []
-    per_type = pd.crosstab(pd.Series(flag_area, dtype="string"), pd.Series(flags["vlag"].to_numpy(), dtype="string"))
+    has_area = area >= 0
+    total = np.bincount(area[has_area], minlength=n_areas)
+    programme = np.bincount(area[has_area & in_prog], minlength=n_areas)
+    with_flag = np.bincount(area[has_area & in_prog & flagged], minlength=n_areas)
+
+    pos_of = pd.Series(np.arange(n), index=addresses["adres_id"].astype(str).to_numpy())
+    flag_pos = pos_of.reindex(flags["adres_id"].astype(str)).to_numpy(np.int64) if len(flags) else np.empty(0, np.int64)
+    flag_area = area[flag_pos]
+    kinds = flags["vlag"].astype(str).to_numpy() if len(flags) else np.empty(0, str)
+    per_type = {
+        kind: np.bincount(flag_area[(kinds == kind) & (flag_area >= 0)], minlength=n_areas) for kind in FLAG_TYPES
+    }
 
     if pairs is None:
         pairs = neighbour_pairs(addresses, distance=distance)
     pi, pj = pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64)
-    keep = in_prog[pi] & in_prog[pj] & (pd.isna(area[pi]) == False) & (area[pi] == area[pj])  # noqa: E712
+    keep = in_prog[pi] & in_prog[pj] & (area[pi] >= 0) & (area[pi] == area[pj])
     pi, pj = pi[keep], pj[keep]
-    edge_area = pd.Series(area[pi], dtype="string")
+    order = np.argsort(area[pi], kind="stable")
+    pi, pj = pi[order], pj[order]
+    edge_bounds = np.searchsorted(area[pi], np.arange(n_areas + 1))
+    prog_pos = np.flatnonzero(has_area & in_prog)
+    prog_pos = prog_pos[np.argsort(area[prog_pos], kind="stable")]
+    prog_bounds = np.searchsorted(area[prog_pos], np.arange(n_areas + 1))
+    local = np.full(n, -1, dtype=np.int64)
 
     names = {}
     name_column = column[: -len("_code")] + "_naam" if column.endswith("_code") else None
     if name_column and name_column in addresses.columns:
         names = addresses[[column, name_column]].dropna().drop_duplicates(column).set_index(column)[name_column].to_dict()
     rows = []
-    codes = pd.Series(area, dtype="string").dropna().unique()
-    for code in sorted(codes):
-        members = np.flatnonzero(area == code)
-        prog = members[in_prog[members]]
+    for k in np.argsort(np.asarray(uniques, dtype=object)):
+        code = uniques[k]
         row = {"gebied_code": code, "gebied_naam": names.get(code, pd.NA)}
-        row.update(aantal_adressen=members.size, in_programma=prog.size)
+        row.update(aantal_adressen=int(total[k]), in_programma=int(programme[k]))
         for kind in FLAG_TYPES:
-            row[kind] = int(per_type.at[code, kind]) if code in per_type.index and kind in per_type.columns else 0
-        row["aantal_vlaggen"] = sum(row[k] for k in FLAG_TYPES)
-        row["adressen_met_vlag"] = int(flagged[prog].sum())
-        row["aandeel_met_vlag"] = row["adressen_met_vlag"] / prog.size if prog.size else np.nan
-        row.update(_area_join_count(code, prog, phase, pi, pj, edge_area, permutations, seed))
+            row[kind] = int(per_type[kind][k])
+        row["aantal_vlaggen"] = sum(row[t] for t in FLAG_TYPES)
+        row["adressen_met_vlag"] = int(with_flag[k])
+        row["aandeel_met_vlag"] = with_flag[k] / programme[k] if programme[k] else np.nan
+        prog = prog_pos[prog_bounds[k] : prog_bounds[k + 1]]
+        local[prog] = np.arange(prog.size)
+        ei, ej = pi[edge_bounds[k] : edge_bounds[k + 1]], pj[edge_bounds[k] : edge_bounds[k + 1]]
+        row.update(_area_join_count(phase[prog], local[ei], local[ej], permutations, seed))
         rows.append(row)
     return pd.DataFrame(rows, columns=_SUMMARY_COLUMNS).astype(
         {"jc_conclusie": "string", "gebied_code": "string", "gebied_naam": "string"}
@@ -180,22 +198,20 @@ _SUMMARY_COLUMNS = [
 ]
 
 
-def _area_join_count(code, prog, phase, pi, pj, edge_area, permutations, seed) -> dict:
+def _area_join_count(phase: np.ndarray, i: np.ndarray, j: np.ndarray, permutations: int, seed: int) -> dict:
+    """Join-count columns for one area (programme phases and local edge indices)."""
     empty = {"jc_voorlopers": np.nan, "jc_verbindingen": np.nan, "jc_statistiek": np.nan, "jc_verwacht": np.nan, "jc_p": np.nan}
-    if prog.size < MIN_PROGRAMME:
+    if phase.size < MIN_PROGRAMME:
         return {**empty, "jc_conclusie": f"geen toets: minder dan {MIN_PROGRAMME} adressen in het programma"}
-    sel = (edge_area == code).to_numpy()
-    if sel.sum() < MIN_JOINS:
+    if i.size < MIN_JOINS:
         return {**empty, "jc_conclusie": f"geen toets: minder dan {MIN_JOINS} buurverbindingen in het programma"}
-    local = pd.Series(np.arange(prog.size), index=prog)
-    i, j = local[pi[sel]].to_numpy(), local[pj[sel]].to_numpy()
-    y = balanced_split(phase[prog])
+    y = balanced_split(phase)
     if y.sum() < 2 or y.all():
         return {**empty, "jc_conclusie": "geen toets: alle adressen staan in dezelfde fase"}
     stat, expected, p = join_count_test(y, i, j, permutations=permutations, seed=seed)
     return {
         "jc_voorlopers": int(y.sum()),
-        "jc_verbindingen": int(sel.sum()),
+        "jc_verbindingen": int(i.size),
         "jc_statistiek": stat,
         "jc_verwacht": round(expected, 2),
         "jc_p": p,
