@@ -76,6 +76,7 @@ def plan_command(renderers: RendererFactory) -> Callable[..., None]:
         start: Annotated[Optional[str], typer.Option("--start", help="Eerste periode, bv. 2027-K1.")] = None,
         drempel: Annotated[Optional[int], typer.Option("--drempel", help="Kleinste getal dat publiek getoond wordt (standaard 10, minimaal 5).")] = None,
         titel: Annotated[Optional[str], typer.Option("--titel", help="Titel van kaart en rapport.")] = None,
+        peildatum: Annotated[Optional[str], typer.Option("--peildatum", help="Datum van de gegevens, getoond op kaarten en rapport (bv. 2026-11-01).")] = None,
         geen_pdf: Annotated[bool, typer.Option("--geen-pdf", help="Sla de PDF van het rapport over.")] = False,
     ) -> None:
         """Alles in één run: controleren, koppelen, treintjes, vlaggen, signalen, planning, kaarten en rapport."""
@@ -90,7 +91,7 @@ def plan_command(renderers: RendererFactory) -> Callable[..., None]:
             vast=str(vast) if vast else None,
             start=start,
         )
-        settings.override("uitvoer", drempel=drempel, titel=titel, pdf=False if geen_pdf else None)
+        settings.override("uitvoer", drempel=drempel, titel=titel, peildatum=peildatum, pdf=False if geen_pdf else None)
         _run(settings, uit, renderers())
 
     return plan
@@ -122,6 +123,7 @@ def demo_command(renderers: RendererFactory) -> Callable[..., None]:
         settings.cluster.gebied = "buurt"
         settings.uitvoer.titel = "Lokaal plan van aanpak versterking — demoregio Maarhorn (fictief)"
         settings.uitvoer.fictief = True
+        settings.uitvoer.peildatum = "2026-11-01 (fictief)"
         settings.uitvoer.pdf = not geen_pdf
         _run(settings, uit, renderers())
 
