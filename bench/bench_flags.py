@@ -12,7 +12,9 @@ Timed per input:
 * ``neighbour_pairs`` (KD-tree pairs within 50 m + same-pand pairs) against the baseline
   ``libpysal.graph.Graph.build_distance_band(threshold=50)`` in the same run (our pairs
   restricted to <= 50 m must be exactly the baseline's edges; checked);
-* ``flag_inequality`` end to end (neighbour search, four rules, explanations, lines).
+* ``flag_inequality`` end to end (neighbour search, four rules, explanations, lines);
+* ``flag_summary`` per area (PC4 for the shared file, 1 x 1 km cells for the generated one)
+  with the join-count permutation test.
 
 Usage::
 
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from gebied.codes import NCG_FASEN  # noqa: E402
 from gebied.flags import flag_inequality  # noqa: E402
+from gebied.flags_summary import flag_summary  # noqa: E402
 from gebied.neighbours import neighbour_pairs  # noqa: E402
 
 PROGRAMMA = ROOT.parent / "shared" / "data" / "programma_stad_groningen.csv"
@@ -95,6 +98,8 @@ def generate(n: int, seed: int = 4) -> gpd.GeoDataFrame:
             "img_status": pd.array(IMG[rng.choice(6, n, p=[0.66, 0.29, 0.015, 0.015, 0.01, 0.01])], dtype="string"),
         }
     )
+    # areas: 1 x 1 km cells
+    frame["gebied_code"] = pd.array([f"C{cx}_{cy}" for cx, cy in zip(x // 1000, y // 1000, strict=True)], dtype="string")
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(x, y), crs=28992)
 
 
@@ -133,6 +138,12 @@ def run(name: str, addresses: gpd.GeoDataFrame, repeat: int, baseline: bool) -> 
     counts = ", ".join(f"{k} {v}" for k, v in flags["vlag"].value_counts().items())
     print(f"flag_inequality totaal: {t_flags:7.2f} s  {len(flags):,} vlaggen".replace(",", ".") + f" ({counts})")
     print(f"ratio flags / neighbour graph alone: {t_flags / t_ours:.1f}")
+    if "gebied_code" in addresses.columns:
+        t_sum, summary = timed(
+            lambda: flag_summary(addresses, flags, area_column="gebied", distance=DISTANCE, pairs=pairs), 1
+        )
+        tested = int(summary["jc_p"].notna().sum())
+        print(f"flag_summary (999 permutaties): {t_sum:7.2f} s  {len(summary)} gebieden, {tested} getoetst")
 
 
 def main() -> None:
@@ -150,6 +161,7 @@ def main() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             shared = read_addresses(PROGRAMMA)
+        shared["gebied_code"] = shared["postcode"].str[:4]  # PC4 as areas
         run("gedeeld programmabestand stad Groningen", shared, args.herhaal, not args.zonder_baseline)
     t = time.perf_counter()
     generated = generate(args.adressen)
