@@ -35,7 +35,7 @@ EMPTY_CELL = -2
 MIXED_CELL = -1
 #: Cells a boundary comes closer to than this (metres) count as mixed.
 EPSILON = 1e-6
-#: Largest number of grid cells (memory: about 13 bytes per cell while building).
+#: Largest number of grid cells (memory: about 20 bytes per cell while building).
 MAX_CELLS = 32_000_000
 
 
