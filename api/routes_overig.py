@@ -68,7 +68,7 @@ async def list_flags(
 async def list_signals(
     request: Request,
     ctx: NcgImg,
-    lijst: Annotated[Lijst, Query(description="Welke lijst: " + "; ".join(f"{k} = {v[1]}" for k, v in SIGNAALLIJSTEN.items()))],
+    lijst: Annotated[Lijst, Query(description="Welke lijst: " + "; ".join(f"{k} = {v}" for k, v in SIGNAALLIJSTEN.items()))],
     gemeente: Annotated[str | None, Query(max_length=16, examples=["GM9901"], description="Alleen adressen in deze gemeente.")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -94,7 +94,7 @@ async def list_signals(
             }
         )
     body = page(request, items, len(idx), limit, offset)
-    return FastJSON({"lijst": lijst, "omschrijving": SIGNAALLIJSTEN[lijst][1], **body})
+    return FastJSON({"lijst": lijst, "omschrijving": SIGNAALLIJSTEN[lijst], **body})
 
 
 @router.get(

@@ -23,27 +23,21 @@ import pyogrio
 import shapely
 
 from api import gpkg
-from gebied.codes import IMG_LOPEND, NCG_FASE_OMSCHRIJVING
+from gebied.codes import NCG_FASE_OMSCHRIJVING
+from gebied.cooperation import GROEPEN, SIGNAL_TEXT, cooperation_groups, signal_lists
 from gebied.errors import GebiedError
 
 REQUIRED_LAYERS = ("adressen", "clusters", "gebieden")
 
 #: Cooperation groups (DESIGN.md §3) with their Dutch description.
-SAMENWERKING = {
-    "A": "NCG 1.2 met lopend IMG-dossier (samenwerking onwaarschijnlijk)",
-    "B": "NCG 2.1 met IMG voorbereiding/opname (gezamenlijke opname mogelijk)",
-    "C": "NCG 2.1 met IMG zienswijze/beschikking (onwaarschijnlijk, zou vertragen)",
-    "D": "NCG 3.1 (beperkt, behoefte onduidelijk)",
-    "E": "NCG 4.1/4.2 (schadeherstel meenemen in uitvoeringsplan mogelijk)",
-    "F": "NCG 5.1/5.2 (onwaarschijnlijk, contract getekend)",
-}
+SAMENWERKING = GROEPEN
 
-#: Signal lists: name → (groups, description).
-SIGNAALLIJSTEN: dict[str, tuple[tuple[str, ...], str]] = {
-    "samenwerking": (tuple(SAMENWERKING), "alle adressen met een lopend dossier bij NCG en IMG"),
-    "gezamenlijke_opname": (("B",), "gezamenlijke opname van schade en versterking mogelijk"),
-    "schadeherstel_meenemen": (("E",), "schadeherstel meenemen in het uitvoeringsplan"),
-    **{f"groep_{g}": ((g,), d) for g, d in SAMENWERKING.items()},
+#: Signal lists: name → description. The first three are the library's lists
+#: (:func:`gebied.cooperation.signal_lists`, as written by ``gebied signalen``).
+SIGNAALLIJSTEN: dict[str, str] = {
+    **SIGNAL_TEXT,
+    "samenwerking": "Alle adressen met een lopend dossier bij zowel NCG als IMG (groepen A–F).",
+    **{f"groep_{g}": f"Groep {g}: {d}" for g, d in GROEPEN.items()},
 }
 
 ADDRESS_PARTS = (
@@ -59,21 +53,6 @@ def to_records(frame: pd.DataFrame) -> list[dict]:
     plain = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
     obj = plain.astype(object)
     return obj.where(plain.notna(), None).to_dict("records")
-
-
-def _cooperation_group(fase: pd.Series, img: pd.Series) -> pd.Series:
-    """Group A–F for addresses with a running dossier at both NCG and IMG."""
-    fase = fase.astype("string")
-    lopend = img.astype("string").isin(IMG_LOPEND).fillna(False) & fase.notna() & (fase != "gereed")
-    vroeg = img.astype("string").isin(["voorbereiding", "opname"]).fillna(False)
-    out = pd.Series(pd.NA, index=fase.index, dtype="string")
-    out[lopend & (fase == "1.2")] = "A"
-    out[lopend & (fase == "2.1") & vroeg] = "B"
-    out[lopend & (fase == "2.1") & ~vroeg] = "C"
-    out[lopend & (fase == "3.1")] = "D"
-    out[lopend & fase.isin(["4.1", "4.2"])] = "E"
-    out[lopend & fase.isin(["5.1", "5.2"])] = "F"
-    return out
 
 
 def _rounded_4326(geoms: gpd.GeoSeries) -> np.ndarray:
@@ -229,7 +208,7 @@ def _index_addresses(adressen: gpd.GeoDataFrame, gebieden: pd.DataFrame) -> dict
     niveaus = list(dict.fromkeys(gebieden["niveau"].astype(str))) if "niveau" in gebieden.columns else []
     levels = sorted(levels, key=lambda n: (niveaus.index(n) if n in niveaus else len(niveaus), n))
     if "samenwerkingsgroep" not in adressen.columns and {"ncg_fase", "img_status"} <= set(adressen.columns):
-        adressen["samenwerkingsgroep"] = _cooperation_group(adressen["ncg_fase"], adressen["img_status"])
+        adressen["samenwerkingsgroep"] = cooperation_groups(adressen)
     if adressen.crs is not None and len(adressen):
         pts = adressen.geometry.to_crs(4326)
         lon, lat = np.round(pts.x.to_numpy(), 6), np.round(pts.y.to_numpy(), 6)
@@ -280,11 +259,7 @@ def _index_addresses(adressen: gpd.GeoDataFrame, gebieden: pd.DataFrame) -> dict
     address_gemeente = dict(zip(ids, [None if gem is None or pd.isna(g) else str(g) for g in (gem if gem is not None else [None] * len(ids))]))
     cl = adressen["cluster_id"].astype("string") if "cluster_id" in adressen.columns else pd.Series(pd.NA, index=adressen.index)
     address_cluster = dict(zip(ids, [None if pd.isna(c) else str(c) for c in cl]))
-    groups = adressen["samenwerkingsgroep"].astype("string") if "samenwerkingsgroep" in adressen.columns else pd.Series(pd.NA, index=adressen.index, dtype="string")
-    signals = {
-        name: np.flatnonzero(groups.isin(list(gs)).fillna(False).to_numpy()).tolist()
-        for name, (gs, _) in SIGNAALLIJSTEN.items()
-    }
+    signals = _signal_positions(adressen)
     return {
         "levels": levels,
         "addresses": addresses,
@@ -294,6 +269,20 @@ def _index_addresses(adressen: gpd.GeoDataFrame, gebieden: pd.DataFrame) -> dict
         "address_ids": ids,
         "signals": signals,
     }
+
+
+def _signal_positions(adressen: pd.DataFrame) -> dict[str, list[int]]:
+    """Row positions per signal list, in the library's order."""
+    position = {a: i for i, a in enumerate(adressen["adres_id"])}
+    groups = adressen["samenwerkingsgroep"].astype("string") if "samenwerkingsgroep" in adressen.columns else None
+    out: dict[str, list[int]] = {}
+    lists = signal_lists(adressen) if {"ncg_fase", "img_status"} <= set(adressen.columns) else {}
+    for name in SIGNAL_TEXT:
+        frame = lists.get(name)
+        out[name] = [] if frame is None else [position[a] for a in frame["adres_id"].astype(str)]
+    for name, members in [("samenwerking", list(GROEPEN))] + [(f"groep_{g}", [g]) for g in GROEPEN]:
+        out[name] = [] if groups is None else np.flatnonzero(groups.isin(members).fillna(False).to_numpy()).tolist()
+    return out
 
 
 def _index_flags(vlaggen: pd.DataFrame | None, address_gemeente: dict[str, str | None]) -> dict:

@@ -15,6 +15,7 @@ import pandas as pd
 from shapely.geometry import LineString, Point, box
 
 from gebied.codes import NCG_FASEN
+from gebied.cooperation import cooperation_groups
 from gebied.io import write_layers
 
 GEMEENTEN = {"GM9901": "Oostdorp", "GM9902": "Westerveen"}
@@ -88,12 +89,7 @@ def build_plan_frames(seed: int = 7) -> dict[str, pd.DataFrame]:
     ]
     sizes = adressen.groupby("cluster_id")["adres_id"].transform("size")
     adressen["cluster_status"] = np.where(sizes < 10, "te_klein", "normaal")
-    running = adressen["ncg_fase"].notna() & (adressen["ncg_fase"] != "gereed")
-    groep = pd.Series(pd.NA, index=adressen.index, dtype="string")
-    lopend = adressen["img_status"].isin(["voorbereiding", "opname", "zienswijze", "beschikking"]) & running
-    groep[lopend & (adressen["ncg_fase"] == "2.1")] = "B"
-    groep[lopend & adressen["ncg_fase"].isin(["4.1", "4.2"])] = "E"
-    groep[lopend & (adressen["ncg_fase"] == "3.1")] = "D"
+    groep = cooperation_groups(adressen)
     adressen["samenwerkingsgroep"] = groep
     for i, stage in enumerate(["opname", "beoordeling", "uitvoering", "gereed"]):
         adressen[f"{stage}_periode"] = pd.array(
