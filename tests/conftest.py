@@ -40,3 +40,34 @@ def artefacts() -> Path:
     """Folder for test artefacts (screenshots, rendered pages)."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     return ARTEFACTS
+
+
+@pytest.fixture(scope="session")
+def demo_plan(tmp_path_factory) -> Path:
+    """The output folder of one real `gebied demo` run (with PDF), shared by all tests.
+
+    Tests that change files must copy the folder first (see ``demo_plan_copy``).
+    """
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("demo") / "demo_uitvoer"
+    run = subprocess.run(
+        [sys.executable, "-m", "gebied", "demo", "--uit", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr + run.stdout
+    return out
+
+
+@pytest.fixture
+def demo_plan_copy(demo_plan, tmp_path) -> Path:
+    """A private copy of the demo output folder, for tests that write into it."""
+    import shutil
+
+    target = tmp_path / "demo_uitvoer"
+    shutil.copytree(demo_plan, target)
+    return target
