@@ -22,13 +22,12 @@ from gebied.areas import AreaSpec, read_areas
 from gebied.errors import GebiedError
 from gebied.io import atomic_dir, write_layers
 from gebied.join import join_areas
-from gebied.settings import PlanSettings, dump_settings
+from gebied.qgis_styles import plan_styles, write_styles
+from gebied.settings import STRATEGIES, PlanSettings, check_settings, dump_settings
 from gebied.validate import read_addresses
 
 #: A renderer draws one output file from the plan layers: (layers, settings, path) -> None.
 Renderer = Callable[[dict[str, pd.DataFrame], PlanSettings, Path], None]
-
-STRATEGIES = ("risico", "gebied", "plan")
 
 STEPS = (
     "adressen inlezen en controleren",
@@ -74,6 +73,7 @@ def build_layers(settings: PlanSettings, step: Callable[[str], None]) -> PlanRes
     from gebied.planning_level import planning_level
     from gebied.schedule import schedule
 
+    check_settings(settings)
     inv = settings.invoer
     step(STEPS[0])
     if not inv.adressen:
@@ -205,6 +205,8 @@ def run_plan(
     with atomic_dir(out_dir) as tmp:
         step(STEPS[6])
         write_layers(result.layers, tmp / "plan.gpkg")
+        n_periods = int(result.layers["planning"]["periode"].max()) if len(result.layers["planning"]) else 0
+        write_styles(tmp / "plan.gpkg", plan_styles(n_periods))
         (tmp / "metrics.json").write_text(
             json.dumps(result.metrics, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
         )

@@ -155,8 +155,10 @@ def improve(
                 terms.append(c * (p[u, s1] - p[u, s0]))
     m.Minimize(sum(terms))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
+    # The deterministic limit decides (same input, same plan); the wall-clock limit is only
+    # a safety net on a very slow machine.
     solver.parameters.max_deterministic_time = float(time_limit)
+    solver.parameters.max_time_in_seconds = float(time_limit) * 20
     solver.parameters.num_workers = WORKERS
     solver.parameters.interleave_search = True
     solver.parameters.random_seed = int(seed)

@@ -143,3 +143,25 @@ def dump_settings(settings: PlanSettings) -> str:
     """The settings as TOML text (what ``plan.toml`` in the output folder holds)."""
     header = "# Instellingen van deze gebied-plan-run; herhaal met: gebied plan --config plan.toml\n"
     return header + tomli_w.dumps(settings.to_dict())
+
+
+STRATEGIES = ("plan", "risico", "gebied")
+PERIODS = ("maand", "kwartaal", "halfjaar", "jaar")
+
+
+def check_settings(settings: PlanSettings) -> None:
+    """Refuse settings that cannot work, before any data is read (Dutch GebiedError)."""
+    c, p, u = settings.cluster, settings.planning, settings.uitvoer
+    if u.drempel < 5:
+        raise GebiedError(f"uitvoer.drempel (--drempel) moet minstens 5 zijn, niet {u.drempel} (CBS-regel voor kleine aantallen)")
+    if p.strategie not in STRATEGIES:
+        raise GebiedError(f"planning.strategie (--strategie) '{p.strategie}' is onbekend; kies uit {', '.join(STRATEGIES)}")
+    if p.periode not in PERIODS:
+        raise GebiedError(f"planning.periode (--periode) '{p.periode}' is onbekend; kies uit {', '.join(PERIODS)}")
+    if not 1 <= c.min <= c.max:
+        raise GebiedError(f"cluster.min ({c.min}) en cluster.max ({c.max}) moeten voldoen aan 1 ≤ min ≤ max")
+    for stage, value in p.capaciteit.items():
+        if stage not in ("opname", "beoordeling", "uitvoering") or value <= 0:
+            raise GebiedError(
+                f"planning.capaciteit: '{stage}={value}' is ongeldig; gebruik opname, beoordeling en uitvoering met een getal > 0"
+            )

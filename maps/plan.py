@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -126,8 +127,22 @@ def to_wgs84(frame: gpd.GeoDataFrame, *, simplify_m: float = 0.0) -> gpd.GeoData
     return frame.to_crs(4326)
 
 
+_FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
+
+
+def stable_ids(html: str) -> str:
+    """Replace folium's random element ids by sequential ones, so equal maps are equal bytes."""
+    seen: dict[str, str] = {}
+
+    def repl(match: re.Match[str]) -> str:
+        return seen.setdefault(match.group(0), f"{len(seen):032x}")
+
+    return _FOLIUM_ID.sub(repl, html)
+
+
 def save_map(html: str, path: str | os.PathLike) -> Path:
-    """Write map HTML to ``path`` atomically (temporary file, then rename)."""
+    """Write map HTML to ``path`` atomically (temporary file, then rename), with stable ids."""
+    html = stable_ids(html)
     target = Path(path)
     if target.suffix.lower() not in (".html", ".htm"):
         raise GebiedError("de kaart wordt als HTML geschreven; gebruik een naam op .html", file=str(target))

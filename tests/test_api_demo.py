@@ -5,22 +5,20 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from api.app import create_app
 from api.auth import create_key, load_keys
 from api.store import open_store
-from gebied.cli import app as cli
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "uitvoer"
-    result = CliRunner().invoke(cli, ["demo", "--uit", str(out), "--geen-pdf"])
-    if result.exit_code != 0:
-        pytest.fail(f"gebied demo faalde ({result.exit_code}):\n{result.output[-2000:]}")
+def demo(demo_plan, tmp_path_factory):
+    import shutil
+
+    out = tmp_path_factory.mktemp("api_demo") / "uitvoer"
+    shutil.copytree(demo_plan, out)  # the API writes priorities into its copy
     keys = out.parent / "sleutels.toml"
     gm = sorted(set(gpd.read_file(out / "plan.gpkg", layer="gebieden")["gemeente_code"].dropna()))[0]
     k = {
