@@ -19,7 +19,7 @@ import pandas as pd
 
 from gebied.area_summary import summarize_areas
 from gebied.areas import AreaSpec, read_areas
-from gebied.errors import GebiedError
+from gebied.errors import GebiedError, GebiedWarning
 from gebied.io import atomic_dir, write_layers
 from gebied.join import join_areas
 from gebied.qgis_styles import plan_styles, write_styles
@@ -63,7 +63,32 @@ def finest_layer(areas: Mapping[str, gpd.GeoDataFrame]) -> str:
     return best
 
 
-def build_layers(settings: PlanSettings, step: Callable[[str], None]) -> PlanResult:
+def _fixed_input(settings: PlanSettings, stored: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Steering-group input: the --vast file, plus priorities stored through the API."""
+    from gebied.priorities import as_fixed
+    from gebied.schedule_model import read_fixed
+
+    p = settings.planning
+    table = read_fixed(p.vast, start=p.start, periode=p.periode) if p.vast else None
+    if stored is None or stored["prioriteit"].notna().sum() == 0:
+        return table
+    api = as_fixed(stored)
+    if table is None:
+        return api
+    if "cluster_id" not in table.columns:
+        warnings.warn(
+            GebiedWarning(
+                "de opgeslagen clusterprioriteiten worden niet gebruikt: het --vast-bestand gaat per gebied_code"
+            ),
+            stacklevel=2,
+        )
+        return table
+    return pd.concat([table, api[~api["cluster_id"].isin(table["cluster_id"])]], ignore_index=True)
+
+
+def build_layers(
+    settings: PlanSettings, step: Callable[[str], None], *, stored_priorities: pd.DataFrame | None = None
+) -> PlanResult:
     """Run the computing steps and return the plan layers and metrics."""
     from gebied.clusters import make_clusters
     from gebied.clusters_summary import summarize_clusters
@@ -115,6 +140,7 @@ def build_layers(settings: PlanSettings, step: Callable[[str], None]) -> PlanRes
 
     step(STEPS[5])
     p = settings.planning
+    fixed = _fixed_input(settings, stored_priorities)
     runs = {}
     for strategy in dict.fromkeys([p.strategie, *STRATEGIES]):
         runs[strategy] = schedule(
@@ -124,7 +150,7 @@ def build_layers(settings: PlanSettings, step: Callable[[str], None]) -> PlanRes
             strategy=strategy,
             periode=p.periode,
             start=p.start,
-            fixed=p.vast or None,
+            fixed=fixed,
             seed=p.seed,
             time_limit=p.tijdslimiet,
         )
@@ -136,7 +162,13 @@ def build_layers(settings: PlanSettings, step: Callable[[str], None]) -> PlanRes
     clusters = summarize_clusters(scheduled, area_column=area_column)
     clusters = clusters.drop(columns=[c for c in ("prioriteit", "start_periode", "gereed_periode") if c in clusters])
     planned = result.clusters[["cluster_id", *(c for c in ("prioriteit", "start_periode", "gereed_periode") if c in result.clusters)]]
+    planned = planned.rename(columns={"prioriteit": "volgorde"})
     clusters = clusters.merge(planned, on="cluster_id", how="left")
+    # `prioriteit` is the steering group's own priority (--vast or the API), empty otherwise
+    given = {}
+    if fixed is not None and "cluster_id" in fixed.columns:
+        given = fixed.dropna(subset=["prioriteit"]).set_index("cluster_id")["prioriteit"].to_dict()
+    clusters["prioriteit"] = pd.array([given.get(c, pd.NA) for c in clusters["cluster_id"]], dtype="Int64")
     if "gemeente_code" in scheduled and "gemeente_code" not in clusters:
         gm = scheduled.groupby("cluster_id")["gemeente_code"].first()
         clusters["gemeente_code"] = clusters["cluster_id"].map(gm)
@@ -199,14 +231,18 @@ def run_plan(
     """
     from gebied.report import render_report, write_pdf, write_report
 
+    from gebied.priorities import read_priorities, write_priorities
+
     step = progress or (lambda _name: None)
-    result = build_layers(settings, step)
+    stored = read_priorities(Path(out_dir) / "plan.gpkg")
+    result = build_layers(settings, step, stored_priorities=stored)
     extra = result.layers.pop("_extra")
     with atomic_dir(out_dir) as tmp:
         step(STEPS[6])
         write_layers(result.layers, tmp / "plan.gpkg")
         n_periods = int(result.layers["planning"]["periode"].max()) if len(result.layers["planning"]) else 0
         write_styles(tmp / "plan.gpkg", plan_styles(n_periods))
+        write_priorities(tmp / "plan.gpkg", stored)
         (tmp / "metrics.json").write_text(
             json.dumps(result.metrics, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
         )

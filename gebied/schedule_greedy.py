@@ -167,7 +167,8 @@ def pack(units: Units, order: np.ndarray, cap: np.ndarray, groups: Groups | None
             first = min(us, key=lambda u: list(order).index(u) if u in order else 0)
             place(first, first_at=groups.start[g])
             group_start[g] = groups.start[g]
-    # priorities: the first units of prioritised groups take the list positions in priority order
+    # priorities: the first units of prioritised groups go to the front, in priority order
+    # (a steering group's "prioriteit 1" means: this cluster goes first)
     order = np.array(order, dtype=np.int64)
     prio = [g for g in range(len(groups.units)) if groups.prioriteit[g] and len(groups.units[g])]
     if prio:
@@ -176,11 +177,10 @@ def pack(units: Units, order: np.ndarray, cap: np.ndarray, groups: Groups | None
             g = group_of[u]
             if g in prio and g not in pos_first:
                 pos_first[g] = k
-        slots = sorted(pos_first.values())
-        ranked = sorted(pos_first, key=lambda g: (groups.prioriteit[g], slots[list(pos_first).index(g)]))
-        firsts = [order[pos_first[g]] for g in ranked]
-        for k, u in zip(slots, firsts):
-            order[k] = u
+        ranked = sorted(pos_first, key=lambda g: (groups.prioriteit[g], pos_first[g]))
+        firsts = [int(order[pos_first[g]]) for g in ranked]
+        chosen = set(firsts)
+        order = np.array(firsts + [int(u) for u in order if int(u) not in chosen], dtype=np.int64)
     for u in order:
         if done[u]:
             continue

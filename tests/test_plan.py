@@ -189,3 +189,25 @@ def test_killed_run_leaves_previous_output_intact(small_inputs, tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert digest(out) == before
+
+
+def test_priorities_set_through_the_api_are_kept_by_the_next_plan(small_inputs, tmp_path):
+    from api.store import open_store
+
+    out = tmp_path / "uit"
+    runner = CliRunner()
+    assert runner.invoke(app, plan_args(small_inputs, out)).exit_code == 0
+    clusters = gpd.read_file(out / "plan.gpkg", layer="clusters")
+    ordered = clusters.sort_values(["start_periode", "cluster_id"])
+    latest, was = ordered.iloc[-1]["cluster_id"], ordered.iloc[-1]["start_periode"]
+    store = open_store(out / "plan.gpkg")
+    store.set_priority(latest, 1, expected_version=0, door="stuurgroep-test")
+    store.close()
+    result = runner.invoke(app, plan_args(small_inputs, out))
+    assert result.exit_code == 0, result.output
+    again = gpd.read_file(out / "plan.gpkg", layer="clusters").set_index("cluster_id")
+    assert again.loc[latest, "prioriteit"] == 1
+    # the last cluster, given priority 1, now starts earlier than before
+    assert again.loc[latest, "start_periode"] < was
+    stored = sqlite3.connect(out / "plan.gpkg").execute("SELECT cluster_id, prioriteit, door FROM prioriteiten").fetchall()
+    assert stored == [(latest, 1, "stuurgroep-test")]
