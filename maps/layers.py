@@ -36,7 +36,8 @@ def geojson(frame: gpd.GeoDataFrame, properties: list[dict]) -> dict:
     """FeatureCollection with the given properties and coordinates rounded to DECIMALS."""
     import shapely
 
-    geoms = shapely.set_precision(frame.geometry.values, 10**-DECIMALS)
+    # pointwise: round coordinates only (display), never a topology error on awkward input
+    geoms = shapely.set_precision(frame.geometry.values, 10**-DECIMALS, mode="pointwise")
     features = []
     for geom, props in zip(geoms, properties, strict=True):
         if geom is None or geom.is_empty:
