@@ -175,7 +175,7 @@ def build_layers(
     gebieden = summarize_areas(scheduled, areas, planning_levels=levels)
     info = pd.DataFrame(
         {
-            "sleutel": ["titel", "peildatum", "periode", "startperiode", "drempel", "fictief", "clusterniveau", "strategie"],
+            "sleutel": ["titel", "peildatum", "periode", "startperiode", "drempel", "fictief", "clusterniveau", "strategie", "plankeuze"],
             "waarde": [
                 settings.uitvoer.titel,
                 settings.uitvoer.peildatum,
@@ -185,6 +185,7 @@ def build_layers(
                 "ja" if settings.uitvoer.fictief else "nee",
                 level,
                 p.strategie,
+                str(result.info.get("keuze", p.strategie)),
             ],
         }
     )

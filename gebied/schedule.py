@@ -147,7 +147,7 @@ def schedule(
     start: str = "2027-K1",
     fixed: pd.DataFrame | str | os.PathLike | None = None,
     works_share: float | None = None,
-    weight: float = DEFAULT_WEIGHT,
+    weight: float | None = None,
     part_size: int = DEFAULT_PART,
     seed: int = 0,
     time_limit: float = 10.0,
@@ -174,7 +174,9 @@ def schedule(
     works_share
         Expected share of works for an unknown outcome; default from the data.
     weight
-        ``plan``: weight of safety against neighbour equality (0 … 1).
+        ``plan``: weight of safety against neighbour equality (0 … 1). ``None`` (the
+        default) chooses the most equal candidate plan within the safety and flow limits
+        of :mod:`gebied.schedule_select` (an ε-constraint choice along the trade-off curve).
     part_size
         ``plan``: clusters may be split into compact parts of about this many addresses.
     seed, time_limit
@@ -188,6 +190,14 @@ def schedule(
         raise GebiedError(f"onbekende strategie '{strategy}'; kies uit {', '.join(STRATEGIES)}", column="strategie")
     check_periode(periode)
     period_label(1, start=start, periode=periode)
+    if strategy == "plan" and weight is None:
+        from gebied.schedule_select import choose_plan
+
+        return choose_plan(
+            schedule, addresses, clusters, capacity, time_limit=time_limit,
+            periode=periode, start=start, fixed=fixed, works_share=works_share, part_size=part_size, seed=seed,
+        )
+    weight = DEFAULT_WEIGHT if weight is None else weight
     if not 0.0 <= weight <= 1.0:
         raise GebiedError(f"gewicht {weight} ligt niet tussen 0 en 1", column="gewicht")
     cap_in = _capacity_input(capacity, start, periode)
@@ -230,7 +240,10 @@ def _result(addresses, pop, units, plan, cap, *, strategy, start, periode, info)
     has_unit = units.of >= 0
     rows = pop.index
     for k, s in enumerate(STAGES):
-        val = np.where(has_unit & pop.needs[:, k], plan[np.maximum(units.of, 0), k], -1)
+        if len(plan) == 0:  # nothing to schedule
+            val = np.full(len(units.of), -1, dtype=np.int64)
+        else:
+            val = np.where(has_unit & pop.needs[:, k], plan[np.maximum(units.of, 0), k], -1)
         cols[s][rows] = val
     last = np.max(np.vstack([cols[s][rows] for s in STAGES]), axis=0)
     gereed[rows] = np.where(last > 0, last, 0)  # nothing left to do: done before the plan

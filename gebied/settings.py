@@ -47,7 +47,7 @@ class PlanningSettings:
     start: str = "2027-K1"
     strategie: str = "plan"
     vast: str = ""
-    tijdslimiet: float = 10.0
+    tijdslimiet: float = 5.0
     seed: int = 0
 
 
