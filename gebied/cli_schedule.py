@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import pandas as pd
 import typer
@@ -14,7 +14,7 @@ from rich.table import Table
 from gebied.cli_common import command, console, parse_mapping
 from gebied.errors import GebiedError
 from gebied.io import atomic_dir, read_raw_table, read_vector, write_table
-from gebied.schedule import DEFAULT_WEIGHT, STRATEGIES, ScheduleResult, schedule
+from gebied.schedule import STRATEGIES, ScheduleResult, schedule
 from gebied.validate import validate_addresses
 
 #: Metrics shown in the comparison table, with Dutch labels.
@@ -77,7 +77,7 @@ def planning(
     strategie: Annotated[str, typer.Option("--strategie", help="plan (clusters, geoptimaliseerd), risico (adres voor adres) of gebied (hele clusters, gebied voor gebied).")] = "plan",
     vast: Annotated[Path | None, typer.Option("--vast", help="CSV van de stuurgroep: cluster_id of gebied_code met prioriteit en/of start_periode.")] = None,
     start: Annotated[str, typer.Option("--start", help="Eerste periode, bijvoorbeeld 2027-K1.")] = "2027-K1",
-    gewicht: Annotated[float, typer.Option("--gewicht", help="plan: gewicht van veiligheid (P50 eerst) tegenover gelijkheid tussen buren, 0 … 1.")] = DEFAULT_WEIGHT,
+    gewicht: Annotated[Optional[float], typer.Option("--gewicht", help="plan: gewicht van veiligheid (P50 eerst) tegenover gelijkheid tussen buren, 0 … 1; zonder deze optie kiest plan zelf de meest gelijke planning binnen de veiligheidsgrenzen.")] = None,
     werk_aandeel: Annotated[float | None, typer.Option("--werk-aandeel", help="Verwacht aandeel met maatregelen bij onbekende uitkomst (standaard: uit de data).")] = None,
     tijdslimiet: Annotated[float, typer.Option("--tijdslimiet", help="plan: rekentijd van de optimalisatie in seconden.")] = 5.0,
     vergelijk: Annotated[bool, typer.Option("--vergelijk", help="Reken alle strategieën door en toon de vergelijking.")] = False,
