@@ -46,13 +46,29 @@ def _run(settings: PlanSettings, uit: Path, renderers: Mapping[str, Renderer]) -
     return result
 
 
+COMPARISON_ROWS = {
+    "gereed_gemiddeld_P50": "gereed gem. P50 (periode)",
+    "gereed_p90_P50": "gereed P90 P50",
+    "gereed_gemiddeld": "gereed gem. alle",
+    "gereed_p90": "gereed P90 alle",
+    "buur_ongelijkheid": "ongelijkheid buren",
+    "buur_ongelijkheid_incl_gereed": "idem incl. gereed",
+    "grootste_stuwmeer": "grootste stuwmeer",
+    "aandeel_vol_uitvoering": "aandeel vol uitvoering",
+}
+
+
 def _print_result(result: PlanResult, uit: Path) -> None:
-    table = Table(title="Vergelijking van strategieën", title_justify="left")
-    comp = result.comparison
-    for col in comp.columns:
-        table.add_column(str(col), justify="left" if col == "strategie" else "right")
-    for row in comp.itertuples(index=False):
-        table.add_row(*(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row))
+    table = Table(title="Vergelijking van strategieën (lager is beter, behalve 'aandeel vol')", title_justify="left")
+    table.add_column("maatstaf")
+    metrics = result.metrics
+    for strategy in metrics:
+        table.add_column(strategy, justify="right")
+    for key, label in COMPARISON_ROWS.items():
+        values = [metrics[s].get(key) for s in metrics]
+        if all(v is None for v in values):
+            continue
+        table.add_row(label, *("" if v is None else f"{v:.2f}" for v in values))
     console.print(table)
     console.print(f"Geschreven in [bold]{uit}[/]: {', '.join(result.files)}")
 
