@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from gebied.privacy import SECONDARY, merge_small_areas, protect
 from gebied.report_format import Table, fmt_value, is_missing, suppress
 from gebied.report_sections import fmt_period
 
@@ -19,90 +20,8 @@ PUBLIC_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
-SECONDARY = "×"
-
-
 def _phase_counts(row: pd.Series, phases: tuple[str, ...]) -> int:
     return int(sum(0 if is_missing(row.get(f"fase_{f}")) else int(row[f"fase_{f}"]) for f in phases))
-
-
-def protect(values: np.ndarray, threshold: int, groups: Sequence[object] | None = None) -> np.ndarray:
-    """Cells to hide in a table of counts: 0 for shown, 1 primary, 2 secondary.
-
-    Column 0 is the row total of columns 1…; rows with the same ``groups`` value add up
-    to a (published) group total per column. Primary: counts 1 … threshold-1. Secondary:
-    where a row or a group column has exactly one hidden cell, the smallest other
-    non-zero cell is hidden too, so that no hidden count can be computed back by
-    subtraction. Repeated until nothing changes.
-    """
-    v = np.asarray(values, dtype=np.int64)
-    hide = np.where((v > 0) & (v < threshold), 1, 0)
-    n, k = v.shape
-    groups = list(range(n)) if groups is None else list(groups)
-    members: dict[object, list[int]] = {}
-    for i, g in enumerate(groups):
-        members.setdefault(g, []).append(i)
-
-    def hide_smallest(cells: list[tuple[int, int]]) -> bool:
-        hidden = [c for c in cells if hide[c]]
-        if len(hidden) != 1:
-            return False
-        free = [c for c in cells if not hide[c] and v[c] > 0]
-        if not free:
-            return False
-        target = min(free, key=lambda c: (v[c], c))
-        hide[target] = 2
-        return True
-
-    changed = True
-    while changed:
-        changed = False
-        for i in range(n):
-            changed |= hide_smallest([(i, j) for j in range(0, k)])
-        for rows in members.values():
-            if len(rows) > 1:
-                for j in range(k):
-                    changed |= hide_smallest([(i, j) for i in rows])
-    return hide
-
-
-def _merge_small(part: pd.DataFrame, threshold: int) -> tuple[pd.DataFrame, int]:
-    """Merge areas with fewer than ``threshold`` addresses into the neighbour with the longest
-    shared border (same gemeente), as the public map does; hide them when there is none."""
-    frame = part.copy()
-    frame["naam"] = frame["naam"].astype(str)
-    hidden = 0
-    if "aantal_adressen" not in frame:
-        return frame, 0
-    count_cols = [c for c in frame.columns if c in ("aantal_adressen", "in_programma", "gereed")
-                  or str(c).startswith("fase_")]
-    while True:
-        small = frame[pd.to_numeric(frame["aantal_adressen"], errors="coerce").fillna(0) < threshold]
-        if small.empty:
-            return frame, hidden
-        idx = small["aantal_adressen"].astype(float).idxmin()
-        row = frame.loc[idx]
-        others = frame.drop(index=idx)
-        if "gemeente_code" in frame and not is_missing(row.get("gemeente_code")):
-            others = others[others["gemeente_code"] == row["gemeente_code"]]
-        border = pd.Series(dtype=float)
-        if isinstance(frame, gpd.GeoDataFrame) and len(others) and row.geometry is not None:
-            border = others.geometry.boundary.intersection(row.geometry.buffer(1.0)).length
-            border = border[border > 0]
-        if border.empty:
-            frame = frame.drop(index=idx)
-            hidden += 1
-            continue
-        target = border.idxmax()
-        for c in count_cols:
-            frame.at[target, c] = (0 if is_missing(frame.at[target, c]) else frame.at[target, c]) + (
-                0 if is_missing(row[c]) else row[c])
-        for c, fn in (("start_periode", min), ("gereed_periode", max)):
-            if c in frame:
-                vals = [x for x in (frame.at[target, c], row[c]) if not is_missing(x)]
-                frame.at[target, c] = fn(vals) if vals else pd.NA
-        frame.at[target, "naam"] = f"{frame.at[target, 'naam']} + {row['naam']}"
-        frame = frame.drop(index=idx)
 
 
 def public_table(
@@ -124,7 +43,9 @@ def public_table(
     part = gebieden[gebieden["niveau"].astype(str) == level].sort_values("code")
     if part.empty:
         return None
-    part, hidden = _merge_small(part, threshold)
+    count_cols = [c for c in part.columns if c in ("aantal_adressen", "in_programma", "gereed") or str(c).startswith("fase_")]
+    part, hidden = merge_small_areas(part, threshold, count_columns=count_cols)
+    part["naam"] = [" + ".join(n) for n in part["samengevoegd"]]
     values = np.array(
         [[0 if is_missing(r.get("in_programma")) else int(r["in_programma"])]
          + [_phase_counts(r, phases) for phases in PUBLIC_GROUPS.values()]

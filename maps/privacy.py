@@ -12,10 +12,10 @@ import pandas as pd
 
 from gebied.codes import NCG_FASEN
 from gebied.errors import GebiedError
+from gebied.privacy import MIN_THRESHOLD, SECONDARY, merge_small_areas, protect, suppress
 from maps.plan import check_layers
 
 #: The smallest threshold allowed (CBS publishes small-area figures from 5 upwards).
-MIN_THRESHOLD = 5
 
 COUNT_COLUMNS: tuple[str, ...] = (
     "aantal_adressen",
@@ -24,14 +24,6 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "risico_verhoogd",
     "aantal_vlaggen",
 )
-
-
-def suppress(count: int, threshold: int) -> str:
-    """Display text of a count: ``"< threshold"`` for 1 … threshold-1, else the number."""
-    n = int(count)
-    if 0 < n < threshold:
-        return f"< {threshold}"
-    return str(n)
 
 
 def _area_counts(layers: dict[str, pd.DataFrame], areas: gpd.GeoDataFrame, level: str) -> pd.DataFrame:
@@ -81,42 +73,6 @@ def _flag_counts(layers: dict[str, pd.DataFrame], addresses: pd.DataFrame, colum
     pairs = pd.DataFrame({"i": range(len(flags)), "a": a, "b": b})
     long = pd.concat([pairs[["i", "a"]].rename(columns={"a": "code"}), pairs[["i", "b"]].rename(columns={"b": "code"})])
     return long.dropna().drop_duplicates().groupby("code").size()
-
-
-def _merge_small(frame: gpd.GeoDataFrame, threshold: int) -> tuple[gpd.GeoDataFrame, int]:
-    """Merge areas below the threshold into the neighbour (same gemeente) with the longest border.
-
-    Returns the merged frame and the number of areas hidden because no neighbour was found.
-    """
-    frame = frame.copy()
-    frame["samengevoegd"] = [[n] for n in frame["naam"]]
-    hidden = 0
-    while True:
-        small = frame[frame["aantal_adressen"] < threshold]
-        if small.empty:
-            return frame.reset_index(drop=True), hidden
-        idx = small["aantal_adressen"].idxmin()
-        row = frame.loc[idx]
-        others = frame.drop(index=idx)
-        if "gemeente_code" in frame.columns and pd.notna(row.get("gemeente_code")):
-            others = others[others["gemeente_code"] == row["gemeente_code"]]
-        border = others.geometry.boundary.intersection(row.geometry.buffer(1.0)).length if len(others) else pd.Series(dtype=float)
-        border = border[border > 0]
-        if border.empty:
-            frame = frame.drop(index=idx)
-            hidden += 1
-            continue
-        target = border.idxmax()
-        merged = frame.loc[target].copy()
-        for col in COUNT_COLUMNS:
-            merged[col] = int(merged[col]) + int(row[col])
-        merged["start_periode"] = np.nanmin([merged["start_periode"], row["start_periode"]]) if pd.notna(merged["start_periode"]) or pd.notna(row["start_periode"]) else np.nan
-        merged["gereed_periode"] = np.nanmax([merged["gereed_periode"], row["gereed_periode"]]) if pd.notna(merged["gereed_periode"]) or pd.notna(row["gereed_periode"]) else np.nan
-        merged["code"] = f"{merged['code']}+{row['code']}"
-        merged["samengevoegd"] = [*merged["samengevoegd"], *row["samengevoegd"]]
-        merged["geometry"] = merged.geometry.union(row.geometry)
-        frame.loc[target] = merged
-        frame = frame.drop(index=idx)
 
 
 def _cell(x: float, y: float) -> tuple[float, float]:
@@ -219,15 +175,22 @@ def aggregate_public(layers: dict[str, pd.DataFrame], *, level: str = "buurt", t
     frame = gpd.GeoDataFrame(base.merge(counts, on="code", how="left"), geometry=areas.geometry.name, crs=areas.crs or 28992)
     frame[list(COUNT_COLUMNS)] = frame[list(COUNT_COLUMNS)].fillna(0).astype(int)
     frame = frame.to_crs(28992)
-    merged, hidden = _merge_small(frame, threshold)
+    merged, hidden = merge_small_areas(frame, threshold, count_columns=COUNT_COLUMNS)
     merged["naam"] = [" + ".join(n) if len(n) > 1 else n[0] for n in merged["samengevoegd"]]
     order = merged.sort_values(["start_periode", "code"], na_position="last").index
     rank = {i: r + 1 for r, i in enumerate(order)}
     merged["toelichting"] = [
         explain(row, rank=rank[i], total=len(merged), labels=labels or {}, threshold=threshold) for i, row in merged.iterrows()
     ]
+    # in_programma is the total of the phase counts: hide one more phase where a single hidden
+    # phase could be computed back by subtraction (secondary suppression, shown as ×)
+    block = ["in_programma", *(f"fase_{f}" for f in NCG_FASEN)]
+    hide = protect(merged[block].to_numpy(dtype=np.int64), threshold)
+    texts = {col: [suppress(v, threshold) for v in merged[col]] for col in COUNT_COLUMNS}
+    for j, col in enumerate(block):
+        texts[col] = [SECONDARY if hide[i, j] == 2 else t for i, t in enumerate(texts[col])]
     for col in COUNT_COLUMNS:
-        merged[col] = [suppress(v, threshold) for v in merged[col]]
+        merged[col] = texts[col]
     for col in ("start_periode", "gereed_periode"):
         merged[col] = pd.to_numeric(merged[col], errors="coerce").round().astype("Int64")
     merged["samengevoegd"] = [", ".join(n) for n in merged["samengevoegd"]]

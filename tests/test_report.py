@@ -19,7 +19,7 @@ from tests.report_fixture import build_plan
 
 from gebied.errors import GebiedError
 from gebied.report import render_report, write_pdf, write_report
-from gebied.report_public import protect
+from gebied.privacy import protect
 
 THRESHOLD = 10
 
