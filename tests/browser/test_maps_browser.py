@@ -110,12 +110,28 @@ def test_public_map_in_browser(browser, maps_dir, artefacts):
     page, errors = open_page(browser, maps_dir / "publiek.html")
     assert errors == []
     assert page.evaluate("window.GK.pts") is None
-    # click the middle of the first area: its popup explains the order
-    center = page.evaluate(
-        "(() => { const l = GK.areaLayers[0].getLayers()[0]; const p = GK.map.latLngToContainerPoint(l.getBounds().getCenter()); return [p.x, p.y]; })()"
+    # click a visible point of the first area (not covered by a control: elementFromPoint; inside
+    # the polygon: Leaflet's own hit test on the canvas): its popup explains the order
+    page.wait_for_timeout(300)
+    spot = page.evaluate(
+        """(() => {
+          const l = GK.areaLayers[0].getLayers()[0], b = l.getBounds();
+          const rect = GK.map.getContainer().getBoundingClientRect();
+          for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
+            const ll = L.latLng(b.getSouth() + (b.getNorth() - b.getSouth()) * i / 12,
+                                b.getWest() + (b.getEast() - b.getWest()) * j / 12);
+            const p = GK.map.latLngToContainerPoint(ll);
+            const x = rect.left + p.x, y = rect.top + p.y;
+            const el = document.elementFromPoint(x, y);
+            const hit = l._path ? el === l._path
+              : el && el.tagName === "CANVAS" && l._containsPoint(GK.map.latLngToLayerPoint(ll));
+            if (hit) return [x, y];
+          }
+          return null;
+        })()"""
     )
-    map_box = page.locator(".folium-map").bounding_box()
-    page.mouse.click(map_box["x"] + center[0], map_box["y"] + center[1])
+    assert spot is not None, "geen zichtbaar punt van het eerste gebied gevonden"
+    page.mouse.click(spot[0], spot[1])
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=20_000)
     assert "volgorde" in popup.inner_text()
