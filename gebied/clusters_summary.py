@@ -10,8 +10,11 @@ import shapely
 from gebied.clusters_graph import require_column, text_column
 from gebied.codes import NCG_FASEN, RISICOPROFIELEN, UITKOMSTEN
 
-#: Buffer (m) around the convex hull of a cluster's addresses for its outline.
+#: Buffer (m) around the concave hull of a cluster's addresses for its outline.
 OUTLINE_BUFFER_M = 15.0
+#: Concave-hull ratio (0 = tightest, 1 = convex hull): a string of farms along a road stays a
+#: thin band instead of a triangle over fields that belong to other clusters.
+OUTLINE_RATIO = 0.3
 
 
 def _counts(values: pd.Series, keys: pd.Series, categories, prefix: str) -> pd.DataFrame:
@@ -167,5 +170,5 @@ def summarize_clusters(
         out[col] = out[col].astype("string")
     order = np.argsort(labels, kind="stable")
     points = shapely.multipoints(np.column_stack([xs, ys])[order], indices=labels[order])
-    outline = shapely.buffer(shapely.convex_hull(points), OUTLINE_BUFFER_M)
+    outline = shapely.buffer(shapely.concave_hull(points, ratio=OUTLINE_RATIO), OUTLINE_BUFFER_M)
     return gpd.GeoDataFrame(out, geometry=outline, crs=clustered.crs)
