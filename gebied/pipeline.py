@@ -95,6 +95,7 @@ def build_layers(
     from gebied.cooperation import cooperation, cooperation_matrix, signal_lists
     from gebied.flags import flag_counts, flag_inequality
     from gebied.flags_summary import flag_summary
+    from gebied.neighbours import neighbour_pairs
     from gebied.planning_level import planning_level
     from gebied.schedule import schedule
 
@@ -129,9 +130,10 @@ def build_layers(
     levels = planning_level(clustered, area_columns=[f"{n}_code" for n in areas])
 
     step(STEPS[3])
-    flags = flag_inequality(clustered, distance=settings.vlaggen.afstand)
+    pairs = neighbour_pairs(clustered, distance=settings.vlaggen.afstand)  # built once, used twice
+    flags = flag_inequality(clustered, distance=settings.vlaggen.afstand, pairs=pairs)
     clustered["aantal_vlaggen"] = flag_counts(clustered, flags)
-    flags_per_area = flag_summary(clustered, flags, area_column=area_column)
+    flags_per_area = flag_summary(clustered, flags, area_column=area_column, distance=settings.vlaggen.afstand, pairs=pairs)
 
     step(STEPS[4])
     clustered = cooperation(clustered)
