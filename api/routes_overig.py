@@ -74,7 +74,7 @@ async def list_signals(
     offset: Offset = 0,
 ) -> FastJSON:
     """Adressen met een lopend dossier bij NCG én IMG, per samenwerkingsgroep (A–F)."""
-    store, principal = ctx.store, ctx.principal
+    store = ctx.store
     idx = store.signals[lijst]
     ids = store.address_ids
     if gemeente is not None:

@@ -30,7 +30,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,10 +18,9 @@ import pandas as pd
 
 from gebied.errors import GebiedError, GebiedWarning
 from gebied.periods import check_periode, period_label, period_number
-from gebied.schedule_greedy import Groups, Units, make_units, pack, retime_late
+from gebied.schedule_greedy import Groups, Units, make_units, pack
 from gebied.schedule_metrics import compute_metrics, period_table
 from gebied.schedule_model import (
-    SCALE,
     STAGES,
     Population,
     capacity_table,
@@ -71,7 +70,6 @@ def _groups(fixed: pd.DataFrame | None, units: Units, gebied_of: dict[str, str])
         return groups
     key = "cluster_id" if "cluster_id" in fixed.columns else "gebied_code"
     unit_key = units.cluster if key == "cluster_id" else np.array([gebied_of.get(c, "") for c in units.cluster], dtype=object)
-    seen: dict[int, str] = {}
     for rec in fixed.to_dict("records"):
         ident = str(rec[key])
         us = np.flatnonzero(unit_key == ident)

@@ -78,37 +78,14 @@ def test_demo_priority_roundtrip(demo):
 
 def test_real_uvicorn_on_the_demo_store(demo_plan_copy):
     """`gebied server` as a real process on the demo plan: roles, public figures, map, ETag."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
     import httpx
 
-    root = Path(__file__).resolve().parents[1]
+    from tests.api_fixture import running_server
+
     plan = demo_plan_copy / "plan.gpkg"
     keys = demo_plan_copy / "sleutels.toml"
     ncg = create_key(keys, rol="ncg")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gebied", "server", "--plan", str(plan), "--poort", str(port), "--sleutels", str(keys)],
-        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                if httpx.get(base + "/gezondheid", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.time() < deadline, "server startte niet"
-            time.sleep(0.3)
+    with running_server(plan, keys) as base:
         adressen = gpd.read_file(plan, layer="adressen", engine="pyogrio")
         one = adressen.iloc[123]
         with httpx.Client(base_url=base, timeout=20) as c:
@@ -130,9 +107,3 @@ def test_real_uvicorn_on_the_demo_store(demo_plan_copy):
             assert ok.status_code == 200
             stale = c.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 3}, headers={"X-API-Key": ncg, "If-Match": etag})
             assert stale.status_code == 412
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()

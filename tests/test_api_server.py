@@ -3,11 +3,6 @@ bad input with Dutch errors, and the suppression rule as a property."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import tomllib
 from pathlib import Path
 
@@ -23,7 +18,7 @@ from api.store import open_store
 from gebied.cli import app
 from gebied.errors import GebiedError
 from gebied.io import write_layers
-from tests.api_fixture import build_plan_frames, write_plan
+from tests.api_fixture import build_plan_frames, running_server, write_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -104,12 +99,6 @@ def test_suppression_never_leaks_a_small_count(values, drempel):
     assert out["onderdrukt"] == any(0 < v < drempel for v in values.values())
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def live_server(tmp_path):
     """`python -m gebied server` on a free loopback port; stopped at the end."""
@@ -117,32 +106,8 @@ def live_server(tmp_path):
     keys = tmp_path / "sleutels.toml"
     key_gm = new_key(keys, "--rol", "gemeente", "--gemeente", "GM9901")
     key_ncg = new_key(keys, "--rol", "ncg")
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gebied", "server", "--plan", str(plan), "--poort", str(port), "--sleutels", str(keys)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if httpx.get(base + "/gezondheid", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            pytest.fail("server startte niet: " + (proc.stdout.read() if proc.stdout else ""))
-        time.sleep(0.2)
-    try:
+    with running_server(plan, keys, timeout=60) as base:
         yield base, key_gm, key_ncg, plan
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_real_uvicorn_roles_and_etag(live_server):

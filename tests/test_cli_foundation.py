@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import geopandas as gpd
-import pyogrio
 import pytest
 from shapely.geometry import Polygon, box
 from typer.testing import CliRunner
