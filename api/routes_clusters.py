@@ -106,7 +106,7 @@ async def list_clusters(
 async def get_cluster(
     response: Response,
     ctx: Protected,
-    cluster_id: Annotated[str, Path(max_length=128, examples=["C-BU99010101-1"])],
+    cluster_id: Annotated[str, Path(max_length=128, examples=["BU99010101-C01"])],
 ) -> GeoJSON:
     """Gebruik de ETag als If-Match bij PUT /clusters/{cluster_id}/prioriteit."""
     store, principal = ctx.store, ctx.principal
@@ -134,7 +134,7 @@ def _versions(if_match: str) -> set[int]:
 def put_priority(
     ctx: Protected,
     body: PrioriteitIn,
-    cluster_id: Annotated[str, Path(max_length=128, examples=["C-BU99010101-1"])],
+    cluster_id: Annotated[str, Path(max_length=128, examples=["BU99010101-C01"])],
     if_match: Annotated[
         str,
         Header(max_length=200, description='ETag van GET /clusters/{cluster_id}, bv. "0".', examples=['"0"']),

@@ -29,7 +29,7 @@ async def list_flags(
     request: Request,
     ctx: Protected,
     gebied: Annotated[str | None, Query(max_length=64, examples=["BU99010101"], description="Alleen vlaggen van adressen in dit gebied.")] = None,
-    type: Annotated[str | None, Query(max_length=64, examples=["verschil_fase"], description="Alleen dit soort vlag.")] = None,  # noqa: A002
+    type: Annotated[str | None, Query(max_length=64, examples=["tempo_verschil"], description="Alleen dit soort vlag: uitkomst_verschil, tempo_verschil, buiten_programma of regime_verschil.")] = None,  # noqa: A002
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> FastJSON:

@@ -106,7 +106,7 @@ def build_plan_frames(seed: int = 7) -> dict[str, pd.DataFrame]:
             continue
         vl.append(
             {
-                "vlag": "verschil_fase" if k % 2 else "verschil_uitkomst",
+                "vlag": "tempo_verschil" if k % 2 else "uitkomst_verschil",
                 "adres_id": a["adres_id"],
                 "buur_adres_id": b["adres_id"],
                 "afstand_m": float(a.geometry.distance(b.geometry)),
