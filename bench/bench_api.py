@@ -214,7 +214,7 @@ def main() -> None:
 
     import geopandas as gpd
 
-    from api.auth import create_key
+    from gebied.api.auth import create_key
 
     t = time.perf_counter()
     plan = build_plan(args)

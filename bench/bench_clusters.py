@@ -29,7 +29,7 @@ PC4 = SHARED / "real" / "pc4_polygons_groningen_cbs2020.gpkg"
 
 def quality(frame, labels: np.ndarray, lo: int, hi: int) -> dict:
     """Size, contiguity and spread of a labelling of ``frame`` (one area 'bench')."""
-    from gebied.clusters import check_clusters
+    from gebied.clusters.make import check_clusters
 
     f = frame.copy()
     f["cluster_id"] = pd.array([f"bench-C{int(v):04d}" for v in labels], dtype="string")
@@ -64,7 +64,7 @@ def run_maxp(inst, lo: int, iterations: int) -> tuple[float, np.ndarray]:
     from libpysal.weights import W
     from spopt.region import MaxPHeuristic
 
-    from gebied.clusters_graph import delaunay_edges, rounded_xy
+    from gebied.clusters.graph import delaunay_edges, rounded_xy
 
     xy = rounded_xy(inst.geometry)
     edges = delaunay_edges(xy)
@@ -104,7 +104,7 @@ def main() -> None:
     warnings.simplefilter("ignore")
 
     from gebied import join_areas, read_addresses, read_areas
-    from gebied.clusters import make_clusters
+    from gebied.clusters.make import make_clusters
 
     addresses = read_addresses(PROGRAMMA)
     joined = join_areas(addresses, {"pc4": read_areas(PC4, code_column="postcode")})
@@ -133,7 +133,7 @@ def main() -> None:
     print(f"  shared file, programme only ({n_prog} addresses), per PC4: {t_prog:.2f} s")
     print(f"  shared file, all {len(joined)} addresses, per PC4:        {t_all:.2f} s")
     try:
-        from gebied.demo import make_demo_region
+        from gebied.demo.region import make_demo_region
 
         layers, demo = make_demo_region()
         demo = join_areas(demo, layers)

@@ -18,7 +18,7 @@ import warnings
 from pathlib import Path
 
 from gebied import read_addresses, read_areas
-from gebied.demo import LAYERS, make_demo_region, write_demo_inputs
+from gebied.demo.region import LAYERS, make_demo_region, write_demo_inputs
 
 
 def _best(fn, repeats: int) -> float:

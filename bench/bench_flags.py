@@ -39,8 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gebied.codes import NCG_FASEN  # noqa: E402
-from gebied.flags import flag_inequality  # noqa: E402
-from gebied.flags_summary import flag_summary  # noqa: E402
+from gebied.flags.rules import flag_inequality  # noqa: E402
+from gebied.flags.summary import flag_summary  # noqa: E402
 from gebied.neighbours import neighbour_pairs  # noqa: E402
 
 PROGRAMMA = ROOT.parent / "shared" / "data" / "programma_stad_groningen.csv"

@@ -35,7 +35,7 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gebied.areas import prepare_areas  # noqa: E402
+from gebied.areas.read import prepare_areas  # noqa: E402
 from gebied.errors import GebiedWarning  # noqa: E402
 from gebied.join import join_areas  # noqa: E402
 

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from maps import aggregate_public, municipal_map, public_map, read_plan, save_map  # noqa: E402
-from maps.plan import period_labels  # noqa: E402
+from gebied.maps import aggregate_public, municipal_map, public_map, read_plan, save_map  # noqa: E402
+from gebied.maps.plan import period_labels  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -56,7 +56,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from gebied.io import write_layers
-    from gebied.report import render_report, write_pdf
+    from gebied.report.render import render_report, write_pdf
 
     if (SHARED / "programma_stad_groningen.csv").exists():
         plan = build_plan_from_shared()

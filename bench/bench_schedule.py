@@ -17,8 +17,8 @@ import warnings
 from pathlib import Path
 
 from gebied import join_areas, read_addresses, read_areas
-from gebied.clusters import make_clusters
-from gebied.schedule import schedule
+from gebied.clusters.make import make_clusters
+from gebied.schedule.run import schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -38,7 +38,7 @@ def programme():
 
 
 def demo():
-    from gebied.demo import make_demo_region
+    from gebied.demo.region import make_demo_region
 
     layers, addresses = make_demo_region()
     joined = join_areas(addresses, layers)

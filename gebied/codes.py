@@ -1,6 +1,15 @@
-"""Domain codes of the strengthening operation (DESIGN.md §3 and §5)."""
+"""Domain codes of the strengthening operation: risk profiles, phases, outcomes, stages."""
 
 from __future__ import annotations
+
+#: The planned stages of the chain, in order (capacity is given per stage).
+STAGES: tuple[str, ...] = ("opname", "beoordeling", "uitvoering")
+
+#: Scheduling strategies; the first is the default of ``gebied plan``.
+STRATEGIES: tuple[str, ...] = ("plan", "risico", "gebied")
+
+#: Default capacity: addresses per stage per quarter.
+DEFAULT_CAPACITY: dict[str, float] = {"opname": 400, "beoordeling": 400, "uitvoering": 150}
 
 RISICOPROFIELEN: tuple[str, ...] = ("P50", "P90", "overig", "onbekend")
 

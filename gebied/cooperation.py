@@ -1,4 +1,4 @@
-"""Damage × strengthening: NCG × IMG cooperation groups and signal lists (DESIGN.md §3).
+"""Damage × strengthening: NCG × IMG cooperation groups and signal lists (see docs/begrippen.md).
 
 A cooperation group applies to an address with a running dossier at both NCG (``ncg_fase``
 set and not ``gereed``) and IMG (``img_status`` voorbereiding, opname, zienswijze or

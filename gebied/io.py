@@ -14,6 +14,8 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow.parquet as pq
+import pyogrio
 
 from gebied.errors import GebiedError, GebiedWarning
 
@@ -71,8 +73,6 @@ def read_csv_text(path: Path) -> pd.DataFrame:
 
 def read_vector(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
     """Read a GeoPackage, GeoJSON or shapefile layer with a clear error when unreadable."""
-    import pyogrio
-
     if not path.exists():
         raise GebiedError("bestand niet gevonden", file=str(path))
     if path.stat().st_size == 0:
@@ -108,8 +108,6 @@ def read_raw_table(path: str | os.PathLike) -> tuple[pd.DataFrame, int]:
         return read_csv_text(p), 2
     if suffix == ".parquet":
         try:
-            import pyarrow.parquet as pq
-
             table = pq.read_table(p)
         except Exception as exc:  # pyarrow raises several types for corrupt files
             raise GebiedError(f"het Parquet-bestand is onleesbaar ({_short(exc)})", file=str(p)) from None

@@ -28,7 +28,7 @@ import pandas as pd
 import shapely
 from scipy import ndimage
 
-from gebied.areas import prepare_areas, report_overlaps
+from gebied.areas.read import prepare_areas, report_overlaps
 from gebied.errors import GebiedError, GebiedWarning
 
 EMPTY_CELL = -2

@@ -13,9 +13,8 @@ from typing import Any
 
 import tomli_w
 
+from gebied.codes import DEFAULT_CAPACITY, STRATEGIES
 from gebied.errors import GebiedError
-
-DEFAULT_CAPACITY = {"opname": 400, "beoordeling": 400, "uitvoering": 150}
 
 
 @dataclass
@@ -145,7 +144,6 @@ def dump_settings(settings: PlanSettings) -> str:
     return header + tomli_w.dumps(settings.to_dict())
 
 
-STRATEGIES = ("plan", "risico", "gebied")
 PERIODS = ("maand", "kwartaal", "halfjaar", "jaar")
 
 

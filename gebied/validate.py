@@ -1,4 +1,4 @@
-"""Validate an address table against the data contract (DESIGN.md §5)."""
+"""Validate an address table against the data contract (docs/gegevenscontract.md)."""
 
 from __future__ import annotations
 
@@ -283,3 +283,29 @@ def validate_addresses(
         df["x"] = geometry.x.to_numpy()
         df["y"] = geometry.y.to_numpy()
     return gpd.GeoDataFrame(df, geometry=geometry.values, crs=28992)
+
+
+def code_counts(addresses: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Count addresses per value of a code column, in the code's own order.
+
+    Empty values are counted as ``(leeg)``. Returns columns ``waarde``, ``aantal``,
+    ``aandeel`` (0–1).
+    """
+    order = list(CODE_COLUMNS.get(column, ()))
+    values = addresses[column].astype("string").fillna("(leeg)") if column in addresses else pd.Series(dtype="string")
+    counts = values.value_counts()
+    index = [v for v in order if v in counts.index] + sorted(v for v in counts.index if v not in order)
+    counts = counts.reindex(index)
+    total = int(counts.sum()) or 1
+    return pd.DataFrame(
+        {"waarde": counts.index.astype(str), "aantal": counts.to_numpy(int), "aandeel": counts.to_numpy() / total}
+    )
+
+
+def summarize(addresses: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Counts per ``risicoprofiel``, ``ncg_fase``, ``uitkomst`` and ``img_status``."""
+    return {
+        col: code_counts(addresses, col)
+        for col in ("risicoprofiel", "ncg_fase", "uitkomst", "img_status")
+        if col in addresses.columns
+    }

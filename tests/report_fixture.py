@@ -310,7 +310,7 @@ def plan_from_joined(adr: gpd.GeoDataFrame, pc4: gpd.GeoDataFrame) -> dict:
     adr["samenwerkingsgroep"] = pd.array([pd.NA] * len(adr), dtype="string")
     adr = adr.reset_index(drop=True)
     try:
-        from gebied.flags import flag_counts, flag_inequality
+        from gebied.flags.rules import flag_counts, flag_inequality
 
         vlaggen = flag_inequality(adr, distance=50.0)
         adr["aantal_vlaggen"] = flag_counts(adr, vlaggen)

@@ -10,9 +10,9 @@ import pytest
 import shapely
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.auth import create_key, load_keys
-from api.store import open_store
+from gebied.api.app import create_app
+from gebied.api.auth import create_key, load_keys
+from gebied.api.store import open_store
 from tests.api_fixture import TINY_BUURT, build_plan_frames, write_plan
 
 OWN, OTHER = "GM9901", "GM9902"

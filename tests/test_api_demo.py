@@ -6,9 +6,9 @@ import geopandas as gpd
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.auth import create_key, load_keys
-from api.store import open_store
+from gebied.api.app import create_app
+from gebied.api.auth import create_key, load_keys
+from gebied.api.store import open_store
 
 pytestmark = pytest.mark.slow
 

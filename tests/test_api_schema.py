@@ -10,9 +10,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from api.app import create_app
-from api.auth import create_key, load_keys
-from api.store import open_store
+from gebied.api.app import create_app
+from gebied.api.auth import create_key, load_keys
+from gebied.api.store import open_store
 from tests.api_fixture import write_plan
 
 _DIR = Path(tempfile.mkdtemp(prefix="gebied-api-schema-"))

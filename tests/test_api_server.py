@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from api.auth import hash_key
-from api.public import suppress
-from api.store import open_store
+from gebied.api.auth import hash_key
+from gebied.api.public import suppress
+from gebied.api.store import open_store
 from gebied.cli import app
 from gebied.errors import GebiedError
 from gebied.io import write_layers

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gebied.clusters import make_clusters
-from gebied.clusters_check import check_clusters
-from gebied.clusters_graph import delaunay_edges
+from gebied.clusters.make import make_clusters
+from gebied.clusters.check import check_clusters
+from gebied.clusters.graph import delaunay_edges
 from gebied.errors import GebiedError
 from tests.clusters_helpers import frame, grid, sizes
 

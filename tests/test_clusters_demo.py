@@ -6,8 +6,8 @@ import warnings
 
 import pytest
 
-from gebied.clusters import check_clusters, make_clusters, planning_level, summarize_clusters
-from gebied.demo import make_demo_region
+from gebied.clusters.make import check_clusters, make_clusters, planning_level, summarize_clusters
+from gebied.demo.region import make_demo_region
 from gebied.join import join_areas
 
 

@@ -10,9 +10,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gebied.clusters import make_clusters
-from gebied.clusters_check import check_clusters
-from gebied.clusters_graph import delaunay_edges
+from gebied.clusters.make import make_clusters
+from gebied.clusters.check import check_clusters
+from gebied.clusters.graph import delaunay_edges
 from tests.clusters_helpers import frame
 
 FASEN = ["1.2", "2.1", "3.1", "5.2", "gereed", ""]

@@ -87,7 +87,7 @@ def test_signal_lists():
 
 
 def test_demo_region_groups_agree_with_matrix():
-    from gebied.demo import make_demo_region
+    from gebied.demo.region import make_demo_region
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from gebied import join_areas, read_addresses, read_areas, validate_addresses
 from gebied.codes import IMG_LOPEND, NCG_FASEN
 from gebied.cooperation import cooperation_groups
-from gebied.demo import LAYERS, SHIPPED_BOUNDARIES, make_demo_region, write_demo_inputs
+from gebied.demo.region import LAYERS, SHIPPED_BOUNDARIES, make_demo_region, write_demo_inputs
 from gebied.errors import GebiedWarning
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,13 +6,13 @@ import warnings
 
 import pytest
 
-from gebied.flags import flag_inequality
-from gebied.flags_summary import flag_summary
+from gebied.flags.rules import flag_inequality
+from gebied.flags.summary import flag_summary
 
 
 @pytest.fixture(scope="module")
 def demo():
-    from gebied.demo import make_demo_region
+    from gebied.demo.region import make_demo_region
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gebied.codes import NCG_FASEN
-from gebied.flags import flag_inequality
-from gebied.flags_summary import join_count_test
+from gebied.flags.rules import flag_inequality
+from gebied.flags.summary import join_count_test
 from tests.test_flags_helpers import addresses, home
 
 RANK = {"geen_maatregelen": 0, "versterken": 1, "sloop_nieuwbouw": 2}

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from gebied.errors import GebiedError
-from gebied.flags import FLAG_TYPES, flag_inequality
-from gebied.flags_summary import balanced_split, flag_summary, join_count_test
+from gebied.flags.rules import FLAG_TYPES, flag_inequality
+from gebied.flags.summary import balanced_split, flag_summary, join_count_test
 from tests.test_flags_helpers import addresses, home
 
 

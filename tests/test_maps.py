@@ -19,10 +19,10 @@ from maps_fixture import make_plan, write_plan  # noqa: E402
 
 from gebied.cli import app  # noqa: E402
 from gebied.errors import GebiedError  # noqa: E402
-from maps import municipal_map, read_plan, save_map  # noqa: E402
-from maps.assets import external_references  # noqa: E402
-from maps.layers import progress_by_period  # noqa: E402
-from maps.plan import plan_renderers  # noqa: E402
+from gebied.maps import municipal_map, read_plan, save_map  # noqa: E402
+from gebied.maps.assets import external_references  # noqa: E402
+from gebied.maps.layers import progress_by_period  # noqa: E402
+from gebied.maps.render import plan_renderers  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_maps_privacy import assert_private  # noqa: E402
 
-from maps import read_plan  # noqa: E402
-from maps.assets import external_references  # noqa: E402
+from gebied.maps import read_plan  # noqa: E402
+from gebied.maps.assets import external_references  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

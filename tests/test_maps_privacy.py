@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from maps_fixture import make_plan  # noqa: E402
 
 from gebied.errors import GebiedError  # noqa: E402
-from maps import aggregate_public, public_map  # noqa: E402
-from maps.assets import external_references  # noqa: E402
-from maps.plan import period_labels  # noqa: E402
-from maps.privacy import COUNT_COLUMNS, suppress  # noqa: E402
+from gebied.maps import aggregate_public, public_map  # noqa: E402
+from gebied.maps.assets import external_references  # noqa: E402
+from gebied.maps.plan import period_labels  # noqa: E402
+from gebied.maps.aggregate import COUNT_COLUMNS, suppress  # noqa: E402
 
 NUMBER_PAIR = re.compile(r"\[(-?\d+\.\d+),(-?\d+\.\d+)\]")
 
@@ -148,7 +148,7 @@ def test_public_html_exposes_no_home(plan, level):
 
 def test_privacy_check_catches_a_leak(plan):
     """The check above must fail on the municipal map (which does show homes)."""
-    from maps import municipal_map
+    from gebied.maps import municipal_map
 
     with pytest.raises(AssertionError):
         assert_private(municipal_map(plan), plan["adressen"], 10)

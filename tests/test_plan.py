@@ -31,7 +31,7 @@ FILES = ["plan.gpkg", "kaart.html", "kaart_publiek.html", "rapport.html", "rappo
 @pytest.fixture(scope="module")
 def small_inputs(tmp_path_factory):
     """Two villages of the demo region (about 2,000 addresses) as real input files."""
-    from gebied.demo import make_demo_region
+    from gebied.demo.region import make_demo_region
     from gebied.io import write_layers, write_table
 
     layers, addresses = make_demo_region()
@@ -192,7 +192,7 @@ def test_killed_run_leaves_previous_output_intact(small_inputs, tmp_path):
 
 
 def test_priorities_set_through_the_api_are_kept_by_the_next_plan(small_inputs, tmp_path):
-    from api.store import open_store
+    from gebied.api.store import open_store
 
     out = tmp_path / "uit"
     runner = CliRunner()

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from tests.report_fixture import build_plan
 
 from gebied.errors import GebiedError
-from gebied.report import render_report, write_pdf, write_report
+from gebied.report.render import render_report, write_pdf, write_report
 from gebied.privacy import protect
 
 THRESHOLD = 10

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from gebied.errors import GebiedError
 from gebied.periods import period_label, period_number
-from gebied.schedule import STRATEGIES, schedule
-from gebied.schedule_metrics import compute_metrics
-from gebied.schedule_model import STAGES
+from gebied.schedule.run import STRATEGIES, schedule
+from gebied.schedule.metrics import compute_metrics
+from gebied.schedule.model import STAGES
 from gebied.validate import validate_addresses
 
 FASEN = ["1.2", "2.1", "3.1", "4.1", "4.2", "5.1", "5.2", "gereed"]

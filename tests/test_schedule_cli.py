@@ -8,7 +8,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from gebied.cli import app
-from gebied.schedule_metrics import compute_metrics
+from gebied.schedule.metrics import compute_metrics
 from tests.test_schedule import programme
 
 runner = CliRunner()

@@ -1,4 +1,4 @@
-"""Address ingest: formats, coordinates and the data contract (DESIGN.md §5)."""
+"""Address ingest: formats, coordinates and the data contract (docs/gegevenscontract.md)."""
 
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from maps_fixture import make_plan  # noqa: E402
 
-from maps import aggregate_public, municipal_map, public_map, save_map  # noqa: E402
-from maps.plan import period_labels  # noqa: E402
+from gebied.maps import aggregate_public, municipal_map, public_map, save_map  # noqa: E402
+from gebied.maps.plan import period_labels  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

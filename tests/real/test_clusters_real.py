@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from gebied.clusters import check_clusters, make_clusters, summarize_clusters
+from gebied.clusters.make import check_clusters, make_clusters, summarize_clusters
 
 
 def test_programme_clusters_hold_the_rules_within_pc4(programma):

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from gebied.codes import NCG_FASEN
 from gebied.cooperation import cooperation, damage_shares
-from gebied.flags import FLAG_TYPES, flag_counts, flag_inequality
-from gebied.flags_summary import flag_summary
+from gebied.flags.rules import FLAG_TYPES, flag_counts, flag_inequality
+from gebied.flags.summary import flag_summary
 from tests.conftest import PROGRAMMA
 
 
@@ -32,7 +32,7 @@ def test_damage_shares_as_in_the_data(programma):
     assert math.isclose(shares.at["geen_melding", "aandeel"], none)
     assert math.isclose(shares.at["afgehandeld", "aandeel"], closed)
     assert math.isclose(shares.at["lopend", "aandeel"], running)
-    # the synthetic file is calibrated on the NCG figures (66% / 29% / 5%, DESIGN.md §1)
+    # the synthetic file is calibrated on the NCG figures (66% / 29% / 5%, docs/begrippen.md)
     assert abs(none - 0.66) < 0.05 and abs(closed - 0.29) < 0.05 and abs(running - 0.05) < 0.03
 
 

@@ -12,9 +12,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from maps_fixture import plan_from_addresses  # noqa: E402
 from test_maps_privacy import assert_private  # noqa: E402
 
-from maps import aggregate_public, municipal_map, public_map  # noqa: E402
-from maps.assets import external_references  # noqa: E402
-from maps.plan import period_labels  # noqa: E402
+from gebied.maps import aggregate_public, municipal_map, public_map  # noqa: E402
+from gebied.maps.assets import external_references  # noqa: E402
+from gebied.maps.plan import period_labels  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from gebied import read_areas
-from gebied.report import render_report, write_pdf
+from gebied.report.render import render_report, write_pdf
 from tests.conftest import PC4
 from tests.report_fixture import plan_from_joined
 

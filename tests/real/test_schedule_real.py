@@ -7,15 +7,15 @@ import warnings
 
 import pytest
 
-from gebied.schedule import schedule
-from gebied.schedule_metrics import compute_metrics
+from gebied.schedule.run import schedule
+from gebied.schedule.metrics import compute_metrics
 
 CAPACITY = {"opname": 400, "beoordeling": 400, "uitvoering": 150}
 
 
 @pytest.fixture(scope="module")
 def clustered(programma):
-    from gebied.clusters import make_clusters
+    from gebied.clusters.make import make_clusters
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

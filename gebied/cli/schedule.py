@@ -1,0 +1,113 @@
+"""CLI command ``gebied planning``: schedule treintjes under capacity, compare strategies."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Optional
+
+import pandas as pd
+import pyogrio
+import typer
+from rich.table import Table
+
+from gebied.cli.common import command, console, parse_mapping
+from gebied.codes import STRATEGIES
+from gebied.errors import GebiedError
+from gebied.io import atomic_dir, read_raw_table, read_vector, write_table
+from gebied.schedule.run import compare, schedule
+from gebied.validate import validate_addresses
+
+#: Metrics shown in the comparison table, with Dutch labels.
+TABLE_METRICS = {
+    "gereed_gemiddeld_P50": "gereed gem. P50",
+    "gereed_p90_P50": "gereed p90 P50",
+    "gereed_gemiddeld": "gereed gem. alle",
+    "gereed_p90": "gereed p90 alle",
+    "buur_ongelijkheid": "buur-ongelijkheid",
+    "grootste_stuwmeer": "grootste stuwmeer",
+    "aandeel_vol_uitvoering": "perioden vol (uitv.)",
+}
+
+
+def read_clustered(path: Path) -> pd.DataFrame:
+    """Read a ``gebied cluster`` output: a GeoPackage (layer ``adressen``) or an address file."""
+    if not path.exists():
+        raise GebiedError("bestand niet gevonden", file=str(path))
+    if path.suffix.lower() == ".gpkg":
+        layers = [name for name, _ in pyogrio.list_layers(path)]
+        raw = read_vector(path, layer="adressen" if "adressen" in layers else None)
+        first = 1
+    else:
+        raw, first = read_raw_table(path)
+    if "cluster_id" not in raw.columns:
+        raise GebiedError("kolom 'cluster_id' ontbreekt; gebruik de uitvoer van 'gebied cluster'", file=str(path), column="cluster_id")
+    return validate_addresses(raw, file=str(path), first_row=first)
+
+
+def print_comparison(metrics: dict[str, dict]) -> None:
+    """Print the metrics per strategy as a rich table."""
+    table = Table(title="Vergelijking van strategieën (perioden)", title_justify="left")
+    table.add_column("maatstaf")
+    for name in metrics:
+        table.add_column(name, justify="right")
+    for key, label in TABLE_METRICS.items():
+        cells = []
+        for m in metrics.values():
+            v = m.get(key, float("nan"))
+            cells.append("–" if isinstance(v, float) and math.isnan(v) else (f"{v:.2f}" if isinstance(v, float) else str(v)))
+        table.add_row(label, *cells)
+    console.print(table)
+
+
+def _json_safe(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+@command
+def planning(
+    geclusterd: Annotated[Path, typer.Argument(help="Uitvoer van 'gebied cluster' (GeoPackage met laag adressen, of adresbestand met cluster_id).")],
+    uit: Annotated[Path, typer.Option("--uit", "-u", help="Uitvoermap (adressen.csv, clusters.csv, perioden.csv, metrics.json).")],
+    capaciteit: Annotated[str, typer.Option("--capaciteit", help="Adressen per periode per fase, bijvoorbeeld opname=400,beoordeling=400,uitvoering=150.")] = "opname=400,beoordeling=400,uitvoering=150",
+    capaciteit_bestand: Annotated[Path | None, typer.Option("--capaciteit-bestand", help="CSV met kolommen periode, opname, beoordeling, uitvoering: capaciteit vanaf die periode.")] = None,
+    periode: Annotated[str, typer.Option("--periode", help="Lengte van een periode: maand, kwartaal, halfjaar of jaar.")] = "kwartaal",
+    strategie: Annotated[str, typer.Option("--strategie", help="plan (clusters, geoptimaliseerd), risico (adres voor adres) of gebied (hele clusters, gebied voor gebied).")] = "plan",
+    vast: Annotated[Path | None, typer.Option("--vast", help="CSV van de stuurgroep: cluster_id of gebied_code met prioriteit en/of start_periode.")] = None,
+    start: Annotated[str, typer.Option("--start", help="Eerste periode, bijvoorbeeld 2027-K1.")] = "2027-K1",
+    gewicht: Annotated[Optional[float], typer.Option("--gewicht", help="plan: gewicht van veiligheid (P50 eerst) tegenover gelijkheid tussen buren, 0 … 1; zonder deze optie kiest plan zelf de meest gelijke planning binnen de veiligheidsgrenzen.")] = None,
+    werk_aandeel: Annotated[float | None, typer.Option("--werk-aandeel", help="Verwacht aandeel met maatregelen bij onbekende uitkomst (standaard: uit de data).")] = None,
+    tijdslimiet: Annotated[float, typer.Option("--tijdslimiet", help="plan: rekentijd van de optimalisatie in seconden.")] = 5.0,
+    vergelijk: Annotated[bool, typer.Option("--vergelijk", help="Reken alle strategieën door en toon de vergelijking.")] = False,
+) -> None:
+    """Plan de treintjes binnen de capaciteit per fase en periode, en vergelijk strategieën."""
+    if strategie not in STRATEGIES:
+        raise GebiedError(f"onbekende strategie '{strategie}'; kies uit {', '.join(STRATEGIES)}")
+    cap = str(capaciteit_bestand) if capaciteit_bestand else parse_mapping(capaciteit, option="--capaciteit")
+    addresses = read_clustered(geclusterd)
+    options = dict(
+        periode=periode, start=start, fixed=str(vast) if vast else None,
+        works_share=werk_aandeel, weight=gewicht, time_limit=tijdslimiet,
+    )
+    if vergelijk:
+        runs = compare(addresses, None, cap, lead=strategie, **options)
+    else:
+        runs = {strategie: schedule(addresses, None, cap, strategy=strategie, **options)}
+    main = runs[strategie]
+    metrics = {name: {k: _json_safe(v) for k, v in r.metrics.items()} for name, r in runs.items()}
+    with atomic_dir(uit) as tmp:
+        write_table(main.addresses, tmp / "adressen.csv")
+        write_table(main.clusters, tmp / "clusters.csv")
+        write_table(main.periods, tmp / "perioden.csv")
+        payload = {"strategie": strategie, "periode": periode, "start": start, "strategieen": metrics}
+        (tmp / "metrics.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+    m = main.metrics
+    console.print(
+        f"Planning '{strategie}': {m['adressen']} adressen in {main.clusters.shape[0]} clusters, "
+        f"laatste periode {m['laatste_periode']}, gemiddeld gereed in periode {m['gereed_gemiddeld']:.1f}"
+    )
+    if vergelijk:
+        print_comparison(metrics)
+    console.print(f"Geschreven: {uit}")

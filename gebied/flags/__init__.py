@@ -1,0 +1,13 @@
+"""Inequality between neighbours: pair flags, their Dutch texts and the summary per area.
+
+==========  ================================================================
+``rules``   :func:`flag_inequality`, :func:`flag_counts`: the pair rules
+``text``    Dutch explanations (``toelichting``) written for residents
+``summary`` :func:`flag_summary`: flags per area with a join-count test
+==========  ================================================================
+"""
+
+from gebied.flags.rules import FLAG_TYPES, flag_counts, flag_inequality
+from gebied.flags.summary import flag_summary
+
+__all__ = ["FLAG_TYPES", "flag_counts", "flag_inequality", "flag_summary"]

@@ -1,0 +1,276 @@
+"""`gebied plan`: validate → join → clusters → flags → signals → schedule → outputs.
+
+The library part of the run; maps are drawn by renderers that the command line passes
+in (the library never imports ``maps/``). Everything is written into a temporary folder
+that replaces the output folder only when the whole run succeeded.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from gebied.areas.figures import summarize_areas
+from gebied.areas.read import AreaSpec, read_areas
+from gebied.clusters.level import planning_level
+from gebied.clusters.make import make_clusters
+from gebied.clusters.summary import summarize_clusters
+from gebied.cooperation import cooperation, cooperation_matrix, signal_lists
+from gebied.errors import GebiedError, GebiedWarning
+from gebied.flags.rules import flag_counts, flag_inequality
+from gebied.flags.summary import flag_summary
+from gebied.io import atomic_dir, write_layers
+from gebied.join import join_areas
+from gebied.neighbours import neighbour_pairs
+from gebied.pipeline.qgis_styles import plan_styles, write_styles
+from gebied.report.render import render_report, write_pdf, write_report
+from gebied.schedule.model import read_fixed
+from gebied.schedule.priorities import as_fixed, read_priorities, write_priorities
+from gebied.schedule.run import compare
+from gebied.settings import PlanSettings, check_settings, dump_settings
+from gebied.validate import read_addresses
+
+#: A renderer draws one output file from the plan layers: (layers, settings, path) -> None.
+Renderer = Callable[[dict[str, pd.DataFrame], PlanSettings, Path], None]
+
+STEPS = (
+    "adressen inlezen en controleren",
+    "koppelen aan gebieden",
+    "treintjes vormen",
+    "vlaggen zoeken",
+    "signalen schade × versterking",
+    "planning en vergelijking",
+    "lagen opbouwen en wegschrijven",
+    "kaarten tekenen",
+    "rapport schrijven",
+)
+
+
+@dataclass
+class PlanResult:
+    """What a plan run produced (also written to the output folder)."""
+
+    layers: dict[str, pd.DataFrame]
+    metrics: dict[str, Any]
+    comparison: pd.DataFrame
+    files: list[str] = field(default_factory=list)
+
+
+def finest_layer(areas: Mapping[str, gpd.GeoDataFrame]) -> str:
+    """The area layer with the most areas (ties: the one given last)."""
+    best = None
+    for name, layer in areas.items():
+        if best is None or len(layer) >= len(areas[best]):
+            best = name
+    if best is None:
+        raise GebiedError("geef minstens één gebiedenlaag op met --gebieden")
+    return best
+
+
+def _fixed_input(settings: PlanSettings, stored: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Steering-group input: the --vast file, plus priorities stored through the API."""
+    p = settings.planning
+    table = read_fixed(p.vast, start=p.start, periode=p.periode) if p.vast else None
+    if stored is None or stored["prioriteit"].notna().sum() == 0:
+        return table
+    api = as_fixed(stored)
+    if table is None:
+        return api
+    if "cluster_id" not in table.columns:
+        warnings.warn(
+            GebiedWarning(
+                "de opgeslagen clusterprioriteiten worden niet gebruikt: het --vast-bestand gaat per gebied_code"
+            ),
+            stacklevel=2,
+        )
+        return table
+    return pd.concat([table, api[~api["cluster_id"].isin(table["cluster_id"])]], ignore_index=True)
+
+
+def build_layers(
+    settings: PlanSettings, step: Callable[[str], None], *, stored_priorities: pd.DataFrame | None = None
+) -> PlanResult:
+    """Run the computing steps and return the plan layers and metrics."""
+    check_settings(settings)
+    inv = settings.invoer
+    step(STEPS[0])
+    if not inv.adressen:
+        raise GebiedError("geen adresbestand opgegeven (ADRESSEN of [invoer] adressen in plan.toml)")
+    addresses = read_addresses(inv.adressen)
+
+    step(STEPS[1])
+    specs = [AreaSpec.parse(s) for s in inv.gebieden]
+    if not specs:
+        raise GebiedError("geef minstens één gebiedenlaag op met --gebieden NAAM=BESTAND")
+    areas = {s.name: read_areas(s) for s in specs}
+    joined = join_areas(addresses, areas, max_distance=inv.max_afstand)
+
+    step(STEPS[2])
+    level = settings.cluster.gebied or finest_layer(areas)
+    if level not in areas:
+        raise GebiedError(f"--gebied '{level}' is geen van de gebiedenlagen ({', '.join(areas)})")
+    settings.cluster.gebied = level
+    area_column = f"{level}_code"
+    clustered = make_clusters(
+        joined,
+        area_column=area_column,
+        min_size=settings.cluster.min,
+        max_size=settings.cluster.max,
+        target_size=settings.cluster.doel,
+        include_all=settings.cluster.alle,
+    )
+    levels = planning_level(clustered, area_columns=[f"{n}_code" for n in areas])
+
+    step(STEPS[3])
+    pairs = neighbour_pairs(clustered, distance=settings.vlaggen.afstand)  # built once, used twice
+    flags = flag_inequality(clustered, distance=settings.vlaggen.afstand, pairs=pairs)
+    clustered["aantal_vlaggen"] = flag_counts(clustered, flags)
+    flags_per_area = flag_summary(clustered, flags, area_column=area_column, distance=settings.vlaggen.afstand, pairs=pairs)
+
+    step(STEPS[4])
+    clustered = cooperation(clustered)
+    matrix = cooperation_matrix(clustered)
+    signals = signal_lists(clustered)
+
+    step(STEPS[5])
+    p = settings.planning
+    fixed = _fixed_input(settings, stored_priorities)
+    runs = compare(
+        clustered,
+        None,
+        p.capaciteit_bestand or p.capaciteit,
+        lead=p.strategie,
+        periode=p.periode,
+        start=p.start,
+        fixed=fixed,
+        seed=p.seed,
+        time_limit=p.tijdslimiet,
+    )
+    result = runs[p.strategie]
+    metrics = {name: run.metrics for name, run in runs.items()}
+    comparison = pd.DataFrame(metrics).T.rename_axis("strategie").reset_index()
+    scheduled = result.addresses
+
+    clusters = summarize_clusters(scheduled, area_column=area_column)
+    clusters = clusters.drop(columns=[c for c in ("prioriteit", "start_periode", "gereed_periode") if c in clusters])
+    planned = result.clusters[["cluster_id", *(c for c in ("prioriteit", "start_periode", "gereed_periode") if c in result.clusters)]]
+    planned = planned.rename(columns={"prioriteit": "volgorde"})
+    clusters = clusters.merge(planned, on="cluster_id", how="left")
+    # `prioriteit` is the steering group's own priority (--vast or the API), empty otherwise
+    given = {}
+    if fixed is not None and "cluster_id" in fixed.columns:
+        given = fixed.dropna(subset=["prioriteit"]).set_index("cluster_id")["prioriteit"].to_dict()
+    clusters["prioriteit"] = pd.array([given.get(c, pd.NA) for c in clusters["cluster_id"]], dtype="Int64")
+    if "gemeente_code" in scheduled and "gemeente_code" not in clusters:
+        gm = scheduled.groupby("cluster_id")["gemeente_code"].first()
+        clusters["gemeente_code"] = clusters["cluster_id"].map(gm)
+    gebieden = summarize_areas(scheduled, areas, planning_levels=levels)
+    info = pd.DataFrame(
+        {
+            "sleutel": ["titel", "peildatum", "periode", "startperiode", "drempel", "fictief", "clusterniveau", "strategie", "plankeuze"],
+            "waarde": [
+                settings.uitvoer.titel,
+                settings.uitvoer.peildatum,
+                p.periode,
+                p.start,
+                str(settings.uitvoer.drempel),
+                "ja" if settings.uitvoer.fictief else "nee",
+                level,
+                p.strategie,
+                str(result.info.get("keuze", p.strategie)),
+            ],
+        }
+    )
+    layers = {
+        "adressen": scheduled,
+        "clusters": clusters,
+        "gebieden": gebieden,
+        "vlaggen": flags,
+        "planning": result.periods,
+        "plan_info": info,
+    }
+    extra = {
+        "vlaggen_per_gebied": flags_per_area,
+        "samenwerkingsmatrix": matrix,
+        "signalen": signals,
+        "planningsniveaus": levels,
+    }
+    extra["strategie_perioden"] = pd.concat(
+        [run.periods.assign(strategie=name) for name, run in runs.items()], ignore_index=True
+    )
+    return PlanResult(layers=layers | {"_extra": extra}, metrics=metrics, comparison=comparison)
+
+
+def run_plan(
+    settings: PlanSettings,
+    out_dir: str | Path,
+    *,
+    renderers: Mapping[str, Renderer] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> PlanResult:
+    """Run the whole plan and write every output into ``out_dir`` atomically.
+
+    Parameters
+    ----------
+    settings
+        All settings (see ``gebied.settings``); updated with what was derived
+        (e.g. the cluster level) and written as ``plan.toml``.
+    out_dir
+        Output folder; replaced as a whole only when the run succeeds.
+    renderers
+        ``{filename: renderer}`` for outputs drawn outside the library (the maps).
+    progress
+        Called with the Dutch name of each step as it starts.
+    """
+    step = progress or (lambda _name: None)
+    stored = read_priorities(Path(out_dir) / "plan.gpkg")
+    result = build_layers(settings, step, stored_priorities=stored)
+    extra = result.layers.pop("_extra")
+    with atomic_dir(out_dir) as tmp:
+        step(STEPS[6])
+        write_layers(result.layers, tmp / "plan.gpkg")
+        n_periods = int(result.layers["planning"]["periode"].max()) if len(result.layers["planning"]) else 0
+        write_styles(tmp / "plan.gpkg", plan_styles(n_periods))
+        write_priorities(tmp / "plan.gpkg", stored)
+        (tmp / "metrics.json").write_text(
+            json.dumps(result.metrics, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        (tmp / "plan.toml").write_text(dump_settings(settings), encoding="utf-8")
+        result.comparison.to_csv(tmp / "vergelijking.csv", index=False, lineterminator="\n")
+        extra["samenwerkingsmatrix"].to_csv(tmp / "samenwerkingsmatrix.csv", lineterminator="\n")
+        extra["vlaggen_per_gebied"].to_csv(tmp / "vlaggen_per_gebied.csv", index=False, lineterminator="\n")
+        signal_dir = tmp / "signalen"
+        signal_dir.mkdir()
+        for name, frame in extra["signalen"].items():
+            pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).to_csv(
+                signal_dir / f"{name}.csv", index=False, lineterminator="\n"
+            )
+        step(STEPS[7])
+        for filename, render in (renderers or {}).items():
+            (tmp / filename).parent.mkdir(parents=True, exist_ok=True)
+            render(result.layers, settings, tmp / filename)
+        step(STEPS[8])
+        html = render_report(
+            result.layers,
+            metrics=result.metrics,
+            comparison=result.comparison,
+            planning_levels=extra["planningsniveaus"],
+            cooperation_matrix=extra["samenwerkingsmatrix"],
+            signal_counts={k: len(v) for k, v in extra["signalen"].items()},
+            flag_summary=extra["vlaggen_per_gebied"],
+            settings=settings.to_dict(),
+            threshold=settings.uitvoer.drempel,
+            strategy_periods=extra["strategie_perioden"],
+        )
+        write_report(html, tmp / "rapport.html")
+        if settings.uitvoer.pdf:
+            write_pdf(html, tmp / "rapport.pdf")
+        result.files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+    return result
