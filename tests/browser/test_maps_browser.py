@@ -7,16 +7,13 @@ click and the time slider must move; screenshots are kept as test artefacts.
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from maps_fixture import make_plan  # noqa: E402
-
-from gebied.maps import aggregate_public, municipal_map, public_map, save_map  # noqa: E402
-from gebied.maps.plan import period_labels  # noqa: E402
+from gebied.maps import aggregate_public, municipal_map, public_map, save_map
+from gebied.maps.plan import period_labels
+from tests.maps_fixture import make_plan
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

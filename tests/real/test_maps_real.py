@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from maps_fixture import plan_from_addresses  # noqa: E402
-from test_maps_privacy import assert_private  # noqa: E402
-
-from gebied.maps import aggregate_public, municipal_map, public_map  # noqa: E402
-from gebied.maps.assets import external_references  # noqa: E402
-from gebied.maps.plan import period_labels  # noqa: E402
+from gebied.maps import aggregate_public, municipal_map, public_map
+from gebied.maps.assets import external_references
+from gebied.maps.plan import period_labels
+from tests.maps.test_maps_privacy import assert_private
+from tests.maps_fixture import plan_from_addresses
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +16,7 @@ def real_plan(programma):
     import warnings
 
     from gebied import read_areas
-
-    from conftest import PC4
+    from tests.conftest import PC4
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

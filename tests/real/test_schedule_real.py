@@ -7,8 +7,8 @@ import warnings
 
 import pytest
 
-from gebied.schedule.run import schedule
 from gebied.schedule.metrics import compute_metrics
+from gebied.schedule.run import schedule
 
 CAPACITY = {"opname": 400, "beoordeling": 400, "uitvoering": 150}
 
@@ -41,7 +41,7 @@ def test_plan_targets_against_risico(runs):
 
 
 def test_real_invariants_and_metrics(runs, clustered):
-    from tests.test_schedule import check_invariants
+    from tests.schedule.test_schedule import check_invariants
 
     for result, _ in runs.values():
         check_invariants(result, CAPACITY)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from gebied.cli import app
 from gebied.io import write_table
-from tests.test_flags_helpers import addresses, home
+from tests.homes import addresses, home
 
 runner = CliRunner()
 

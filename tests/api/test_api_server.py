@@ -20,7 +20,7 @@ from gebied.errors import GebiedError
 from gebied.io import write_layers
 from tests.api_fixture import build_plan_frames, running_server, write_plan
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 

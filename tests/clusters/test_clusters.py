@@ -10,7 +10,7 @@ from gebied.clusters.make import make_clusters
 from gebied.clusters.check import check_clusters
 from gebied.clusters.graph import delaunay_edges
 from gebied.errors import GebiedError
-from tests.clusters_helpers import frame, grid, sizes
+from tests.clusters.helpers import frame, grid, sizes
 
 
 def test_grid_is_split_within_bounds_and_passes_the_check():

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,15 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent))
-from maps_fixture import make_plan, write_plan  # noqa: E402
-
-from gebied.cli import app  # noqa: E402
-from gebied.errors import GebiedError  # noqa: E402
-from gebied.maps import municipal_map, read_plan, save_map  # noqa: E402
-from gebied.maps.assets import external_references  # noqa: E402
-from gebied.maps.layers import progress_by_period  # noqa: E402
-from gebied.maps.render import plan_renderers  # noqa: E402
+from gebied.cli import app
+from gebied.errors import GebiedError
+from gebied.maps import municipal_map, read_plan, save_map
+from gebied.maps.assets import external_references
+from gebied.maps.layers import progress_by_period
+from gebied.maps.render import plan_renderers
+from tests.maps_fixture import make_plan, write_plan
 
 
 @pytest.fixture(scope="module")

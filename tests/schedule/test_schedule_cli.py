@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from gebied.cli import app
 from gebied.schedule.metrics import compute_metrics
-from tests.test_schedule import programme
+from tests.schedule.test_schedule import programme
 
 runner = CliRunner()
 

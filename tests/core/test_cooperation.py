@@ -9,7 +9,7 @@ import pytest
 
 from gebied.codes import IMG_STATUSSEN, NCG_FASEN
 from gebied.cooperation import cooperation, cooperation_matrix, damage_shares, signal_lists
-from tests.test_flags_helpers import addresses, home
+from tests.homes import addresses, home
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,7 @@
-"""Helpers for the flag tests (no tests here): build small address tables through the real validator."""
+"""Hand-built homes for the flag and cooperation tests (no tests here).
+
+Small address tables built through the real validator.
+"""
 
 from __future__ import annotations
 

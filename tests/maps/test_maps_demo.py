@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_maps_privacy import assert_private  # noqa: E402
-
-from gebied.maps import read_plan  # noqa: E402
-from gebied.maps.assets import external_references  # noqa: E402
+from gebied.maps import read_plan
+from gebied.maps.assets import external_references
+from tests.maps.test_maps_privacy import assert_private
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gebied.cli import app
-from tests.clusters_helpers import frame, grid
+from tests.clusters.helpers import frame, grid
 
 runner = CliRunner()
 

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from gebied.cli import app
 from gebied.settings import load_settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LAYERS = {"adressen", "clusters", "gebieden", "vlaggen", "planning", "plan_info"}
 FILES = ["plan.gpkg", "kaart.html", "kaart_publiek.html", "rapport.html", "rapport.pdf", "metrics.json", "plan.toml"]
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from gebied.codes import NCG_FASEN
 from gebied.flags.rules import flag_inequality
 from gebied.flags.summary import join_count_test
-from tests.test_flags_helpers import addresses, home
+from tests.homes import addresses, home
 
 RANK = {"geen_maatregelen": 0, "versterken": 1, "sloop_nieuwbouw": 2}
 

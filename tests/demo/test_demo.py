@@ -23,7 +23,7 @@ from gebied.cooperation import cooperation_groups
 from gebied.demo.region import LAYERS, SHIPPED_BOUNDARIES, make_demo_region, write_demo_inputs
 from gebied.errors import GebiedWarning
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CODE_PATTERNS = {
     "gemeente": r"^GM9901$",
     "wijk": r"^WK9901\d\d$",

@@ -9,7 +9,7 @@ import shapely
 from gebied.errors import GebiedError
 from gebied.flags.rules import FLAG_COLUMNS, flag_counts, flag_inequality
 from gebied.neighbours import neighbour_pairs
-from tests.test_flags_helpers import X0, Y0, addresses, home, pairs_of
+from tests.homes import X0, Y0, addresses, home, pairs_of
 
 
 # ----------------------------------------------------------------------------- neighbours

@@ -11,7 +11,7 @@ import pytest
 from gebied.errors import GebiedError
 from gebied.flags.rules import FLAG_TYPES, flag_inequality
 from gebied.flags.summary import balanced_split, flag_summary, join_count_test
-from tests.test_flags_helpers import addresses, home
+from tests.homes import addresses, home
 
 
 def test_join_count_agrees_with_esda():

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from gebied.clusters.make import make_clusters
 from gebied.clusters.check import check_clusters
 from gebied.clusters.graph import delaunay_edges
-from tests.clusters_helpers import frame
+from tests.clusters.helpers import frame
 
 FASEN = ["1.2", "2.1", "3.1", "5.2", "gereed", ""]
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -15,14 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-sys.path.insert(0, str(Path(__file__).parent))
-from maps_fixture import make_plan  # noqa: E402
-
-from gebied.errors import GebiedError  # noqa: E402
-from gebied.maps import aggregate_public, public_map  # noqa: E402
-from gebied.maps.assets import external_references  # noqa: E402
-from gebied.maps.plan import period_labels  # noqa: E402
-from gebied.maps.aggregate import COUNT_COLUMNS, suppress  # noqa: E402
+from gebied.errors import GebiedError
+from gebied.maps import aggregate_public, public_map
+from gebied.maps.aggregate import COUNT_COLUMNS, suppress
+from gebied.maps.assets import external_references
+from gebied.maps.plan import period_labels
+from tests.maps_fixture import make_plan
 
 NUMBER_PAIR = re.compile(r"\[(-?\d+\.\d+),(-?\d+\.\d+)\]")
 
