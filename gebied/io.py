@@ -6,7 +6,6 @@ import contextlib
 import csv
 import io
 import os
-import shutil
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
@@ -141,29 +140,6 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         for leftover in (tmp_path, Path(str(tmp_path) + "-journal"), Path(str(tmp_path) + "-wal")):
             if leftover.exists():
                 leftover.unlink()
-
-
-@contextlib.contextmanager
-def atomic_dir(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary folder; on success it replaces ``target`` as a whole.
-
-    A failed or killed run leaves the earlier ``target`` untouched.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        yield tmp
-        old = None
-        if target.exists():
-            old = target.parent / f".{target.name}.oud.{os.getpid()}"
-            os.replace(target, old)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _to_plain(frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,8 +19,9 @@ from gebied.cooperation import (
 from gebied.errors import GebiedError
 from gebied.flags.rules import FLAG_TYPES, flag_inequality
 from gebied.flags.summary import flag_summary, resolve_area_column
-from gebied.io import OUTPUT_SUFFIXES, atomic_dir, write_layers, write_table
+from gebied.io import OUTPUT_SUFFIXES, write_layers, write_table
 from gebied.neighbours import neighbour_pairs
+from gebied.outdir import atomic_dir
 from gebied.validate import read_addresses
 
 

@@ -81,7 +81,7 @@ def plan_command(renderers: RendererFactory) -> Callable[..., None]:
     def plan(
         adressen: Annotated[Optional[Path], typer.Argument(help="Adresbestand (of [invoer] adressen in --config).")] = None,
         gebieden: Annotated[Optional[list[str]], typer.Option("--gebieden", "-g", help=GEBIEDEN_HELP)] = None,
-        uit: Annotated[Path, typer.Option("--uit", "-u", help="Uitvoermap; wordt in zijn geheel vervangen als de run slaagt.")] = Path("plan_uitvoer"),
+        uit: Annotated[Path, typer.Option("--uit", "-u", help="Uitvoermap: nieuw, leeg of een eerdere uitvoer van gebied; wordt als geheel vervangen als de run slaagt.")] = Path("plan_uitvoer"),
         config: Annotated[Optional[Path], typer.Option("--config", "-c", help="Instellingen (plan.toml); opties op de opdrachtregel gaan voor.")] = None,
         gebied: Annotated[Optional[str], typer.Option("--gebied", help="Gebiedenlaag waarbinnen treintjes vallen (standaard de fijnste).")] = None,
         min_: Annotated[Optional[int], typer.Option("--min", help="Kleinste treintje (standaard 10).")] = None,

@@ -15,7 +15,8 @@ from rich.table import Table
 from gebied.cli.common import command, console, parse_mapping
 from gebied.codes import STRATEGIES
 from gebied.errors import GebiedError
-from gebied.io import atomic_dir, read_raw_table, read_vector, write_table
+from gebied.io import read_raw_table, read_vector, write_table
+from gebied.outdir import atomic_dir
 from gebied.schedule.run import compare, schedule
 from gebied.validate import validate_addresses
 

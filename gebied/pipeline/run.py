@@ -26,9 +26,10 @@ from gebied.cooperation import cooperation, cooperation_matrix, signal_lists
 from gebied.errors import GebiedError, GebiedWarning
 from gebied.flags.rules import flag_counts, flag_inequality
 from gebied.flags.summary import flag_summary
-from gebied.io import atomic_dir, write_layers
+from gebied.io import write_layers
 from gebied.join import join_areas
 from gebied.neighbours import neighbour_pairs
+from gebied.outdir import atomic_dir, check_output_dir
 from gebied.pipeline.qgis_styles import plan_styles, write_styles
 from gebied.report.render import render_report, write_pdf, write_report
 from gebied.schedule.model import read_fixed
@@ -208,6 +209,13 @@ def build_layers(
     return PlanResult(layers=layers | {"_extra": extra}, metrics=metrics, comparison=comparison)
 
 
+def plan_inputs(settings: PlanSettings) -> list[Path]:
+    """The input files of a plan run (none of them may lie in the output folder)."""
+    p = settings.planning
+    paths = [settings.invoer.adressen, *(AreaSpec.parse(s).path for s in settings.invoer.gebieden), p.vast, p.capaciteit_bestand]
+    return [Path(x) for x in paths if x]
+
+
 def run_plan(
     settings: PlanSettings,
     out_dir: str | Path,
@@ -230,10 +238,12 @@ def run_plan(
         Called with the Dutch name of each step as it starts.
     """
     step = progress or (lambda _name: None)
+    inputs = plan_inputs(settings)
+    check_output_dir(out_dir, inputs=inputs)  # before any work: refuse a folder we may not replace
     stored = read_priorities(Path(out_dir) / "plan.gpkg")
     result = build_layers(settings, step, stored_priorities=stored)
     extra = result.layers.pop("_extra")
-    with atomic_dir(out_dir) as tmp:
+    with atomic_dir(out_dir, inputs=inputs) as tmp:
         step(STEPS[6])
         write_layers(result.layers, tmp / "plan.gpkg")
         n_periods = int(result.layers["planning"]["periode"].max()) if len(result.layers["planning"]) else 0
