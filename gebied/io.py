@@ -14,6 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
+import pyarrow.types as pat
 import pyogrio
 
 from gebied.errors import GebiedError, GebiedWarning
@@ -67,7 +68,55 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, csv.Error) as exc:
         raise GebiedError(f"het CSV-bestand is onleesbaar: {exc}", file=str(path)) from None
     df.columns = [str(c).strip() for c in df.columns]
+    _refuse_duplicate_columns(text, sep, path)
     return df
+
+
+def _refuse_duplicate_columns(text: str, sep: str, path: Path) -> None:
+    """pandas renames a repeated header to ``naam.1``; refuse it instead (which one is meant?)."""
+    header = next(csv.reader(io.StringIO(text.splitlines()[0]), delimiter=sep, skipinitialspace=True))
+    names = [h.strip() for h in header]
+    seen: set[str] = set()
+    for position, name in enumerate(names, start=1):
+        if name in seen:
+            raise GebiedError(
+                f"kolomnaam '{name}' komt meer dan eens voor in de kopregel (ook als kolom {position}); "
+                "geef elke kolom een eigen naam",
+                file=str(path),
+                row=1,
+                column=name,
+            )
+        seen.add(name)
+
+
+def split_layer(path: str | os.PathLike) -> tuple[Path, str | None]:
+    """``BESTAND#LAAG`` → (file, layer); a path that exists as given is never split."""
+    text = str(path)
+    if "#" in text and not Path(text).exists():
+        file, layer = text.rsplit("#", 1)
+        return Path(file), layer or None
+    return Path(text), None
+
+
+def point_layer(path: Path, layer: str | None) -> str | None:
+    """The layer to read addresses from: the named one, or the only point layer."""
+    try:
+        layers = pyogrio.list_layers(path)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise GebiedError(f"het bestand is onleesbaar of afgebroken ({_short(exc)})", file=str(path)) from None
+    names = [str(n) for n in layers[:, 0]]
+    if layer is not None:
+        if layer not in names:
+            raise GebiedError(f"laag '{layer}' bestaat niet; lagen in dit bestand: {', '.join(names)}", file=str(path))
+        return layer
+    points = [str(n) for n, kind in layers if kind and "point" in str(kind).lower()]
+    if len(points) > 1:
+        raise GebiedError(
+            f"het bestand heeft {len(points)} puntlagen ({', '.join(points)}); kies er een met BESTAND#LAAG, "
+            f"bijvoorbeeld {path}#{points[0]}",
+            file=str(path),
+        )
+    return points[0] if points else None
 
 
 def read_vector(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
@@ -99,10 +148,14 @@ def read_raw_table(path: str | os.PathLike) -> tuple[pd.DataFrame, int]:
         The table (a GeoDataFrame where the file has geometry) and the number a user
         sees for its first data row (2 for CSV, after the header; 1 otherwise).
     """
-    p = Path(path)
+    p, layer = split_layer(path)
     if not p.exists():
         raise GebiedError("bestand niet gevonden", file=str(p))
+    if p.is_dir():
+        raise GebiedError("dit is een map, geen bestand; geef het adresbestand zelf op", file=str(p))
     suffix = p.suffix.lower()
+    if layer is not None and suffix not in VECTOR_SUFFIXES:
+        raise GebiedError(f"'#{layer}': alleen een GeoPackage of shapefile heeft lagen", file=str(p))
     if suffix in TABLE_SUFFIXES:
         return read_csv_text(p), 2
     if suffix == ".parquet":
@@ -110,15 +163,34 @@ def read_raw_table(path: str | os.PathLike) -> tuple[pd.DataFrame, int]:
             table = pq.read_table(p)
         except Exception as exc:  # pyarrow raises several types for corrupt files
             raise GebiedError(f"het Parquet-bestand is onleesbaar ({_short(exc)})", file=str(p)) from None
+        _refuse_numeric_ids(table, p)
         meta = table.schema.metadata or {}
         if b"geo" in meta:
             return gpd.read_parquet(p), 1
         return table.to_pandas(), 1
     if suffix in VECTOR_SUFFIXES:
-        return read_vector(p), 1
+        return read_vector(p, layer=point_layer(p, layer)), 1
     raise GebiedError(
         f"onbekend bestandstype '{suffix}'; gebruik .csv, .gpkg, .geojson of .parquet", file=str(p)
     )
+
+
+#: Identifier columns that must be text: BAG ids have 16 digits with leading zeros.
+ID_COLUMNS = ("adres_id", "pand_id")
+
+
+def _refuse_numeric_ids(table, path: Path) -> None:
+    """A numeric id column has lost its leading zeros (or became ``1.42e13``): refuse it."""
+    for name in ID_COLUMNS:
+        if name in table.column_names:
+            kind = table.schema.field(name).type
+            if pat.is_integer(kind) or pat.is_floating(kind) or pat.is_decimal(kind):
+                raise GebiedError(
+                    f"kolom '{name}' is numeriek ({kind}); BAG-id's zijn tekst van 16 cijfers met voorloopnullen. "
+                    "Sla de kolom op als tekst (string)",
+                    file=str(path),
+                    column=name,
+                )
 
 
 # --------------------------------------------------------------------------- writing
@@ -184,6 +256,8 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, *, layer: str | No
     RD ``x``/``y`` columns in place of point geometry.
     """
     target = Path(path)
+    if target.is_dir():
+        raise GebiedError("dit is een map; geef een bestandsnaam op, bijvoorbeeld uitvoer.gpkg", file=str(target))
     suffix = target.suffix.lower()
     if suffix not in OUTPUT_SUFFIXES:
         raise GebiedError(
@@ -197,6 +271,8 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, *, layer: str | No
 def write_layers(layers: Mapping[str, pd.DataFrame], path: str | os.PathLike) -> Path:
     """Write several layers into one GeoPackage, atomically (all or nothing)."""
     target = Path(path)
+    if target.is_dir():
+        raise GebiedError("dit is een map; geef een bestandsnaam op, bijvoorbeeld plan.gpkg", file=str(target))
     with atomic_path(target) as tmp:
         for name, frame in layers.items():
             _write_one(frame, tmp, ".gpkg", name)

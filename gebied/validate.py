@@ -149,6 +149,26 @@ def _check_lonlat(lon, lat, file, first_row, cols) -> None:
         )
 
 
+#: Largest distance between the x/y and the lon/lat position of one address (metres).
+AGREE_M = 25.0
+
+
+def _check_agree(points: gpd.GeoSeries, df: pd.DataFrame, cols: tuple[str, str], file, first_row) -> None:
+    """Both x/y and lon/lat given: they must name the same place."""
+    lon, lat = _numeric_pair(df, cols[0], cols[1], file, first_row)
+    _check_lonlat(lon, lat, file, first_row, cols)
+    other = gpd.GeoSeries(gpd.points_from_xy(lon, lat), index=df.index, crs=4326).to_crs(28992)
+    far = (points.distance(other) > AGREE_M).to_numpy()
+    if far.any():
+        _fail(
+            f"x/y en {cols[0]}/{cols[1]} wijzen naar verschillende plekken (meer dan {AGREE_M:.0f} m uit elkaar); "
+            "laat een van beide paren weg of corrigeer ze",
+            file,
+            cols[0],
+            _rows(far, first_row),
+        )
+
+
 def _geometry(df: pd.DataFrame, file: str | None, first_row: int) -> gpd.GeoSeries:
     has_geom = isinstance(df, gpd.GeoDataFrame) and df.geometry.name in df.columns
     cx, cy = _find(df.columns, ("x", "x_rd", "rd_x")), _find(df.columns, ("y", "y_rd", "rd_y"))
@@ -172,7 +192,10 @@ def _geometry(df: pd.DataFrame, file: str | None, first_row: int) -> gpd.GeoSeri
     if cx and cy:
         x, y = _numeric_pair(df, cx, cy, file, first_row)
         _check_rd(x, y, file, first_row, (cx, cy))
-        return gpd.GeoSeries(gpd.points_from_xy(x, y), index=df.index, crs=28992)
+        points = gpd.GeoSeries(gpd.points_from_xy(x, y), index=df.index, crs=28992)
+        if clon and clat:
+            _check_agree(points, df, (clon, clat), file, first_row)
+        return points
     if clon and clat:
         lon, lat = _numeric_pair(df, clon, clat, file, first_row)
         _check_lonlat(lon, lat, file, first_row, (clon, clat))

@@ -137,6 +137,13 @@ def prepare_areas(
         geometry=geom.values,
         crs=28992,
     )
+    out["code"] = out["code"].replace("", pd.NA)
+    if out["code"].isna().all():
+        raise GebiedError(
+            f"de codekolom '{code}' van de gebiedenlaag is overal leeg; kies een andere kolom met NAAM=BESTAND:CODEKOLOM",
+            file=file,
+            column=code,
+        )
     out = out[~missing & out["code"].notna().to_numpy()]
     if out["code"].duplicated().any():
         out = out.dissolve(by="code", aggfunc={"naam": "first"}, as_index=False)[["code", "naam", "geometry"]]
