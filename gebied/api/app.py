@@ -17,6 +17,8 @@ from gebied.api.store import PlanStore, open_store
 
 MAX_BODY = 16 * 1024
 MAX_QUERY = 8192
+#: All request headers together (names and values), bytes.
+MAX_HEADERS = 8 * 1024
 
 DESCRIPTION = """
 De HTTP-API van **gebied**: welke gebieden, clusters (treintjes), vlaggen en signalen er zijn,
@@ -43,6 +45,7 @@ STATUS_TEXT = {
     413: "verzoek te groot",
     414: "URL te lang",
     415: "inhoudstype niet ondersteund",
+    431: "headers te groot",
     500: "interne fout",
 }
 
@@ -85,40 +88,49 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 class LimitRequests:
-    """ASGI middleware: refuse long query strings (414) and large bodies (413)."""
+    """ASGI middleware: refuse long query strings (414), large headers (431) and large bodies (413).
 
-    def __init__(self, app, *, max_body: int = MAX_BODY, max_query: int = MAX_QUERY) -> None:
+    A body is limited whether it comes with a ``Content-Length`` or chunked: the body is read
+    here, up to the limit, before the route sees it.
+    """
+
+    def __init__(self, app, *, max_body: int = MAX_BODY, max_query: int = MAX_QUERY, max_headers: int = MAX_HEADERS) -> None:
         self.app = app
         self.max_body = max_body
         self.max_query = max_query
+        self.max_headers = max_headers
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         if len(scope.get("query_string", b"")) > self.max_query:
             return await FastJSON({"detail": f"URL te lang (hoogstens {self.max_query} tekens in de query)"}, status_code=414)(scope, receive, send)
-        for name, value in scope.get("headers", ()):
+        headers = scope.get("headers", ())
+        if sum(len(n) + len(v) for n, v in headers) > self.max_headers:
+            detail = f"headers te groot (hoogstens {self.max_headers} bytes samen)"
+            return await FastJSON({"detail": detail}, status_code=431)(scope, receive, send)
+        too_large = FastJSON({"detail": f"verzoek te groot (hoogstens {self.max_body} bytes)"}, status_code=413)
+        for name, value in headers:
             if name == b"content-length" and (not value.isdigit() or int(value) > self.max_body):
-                return await FastJSON({"detail": f"verzoek te groot (hoogstens {self.max_body} bytes)"}, status_code=413)(scope, receive, send)
-        seen = 0
-
-        async def limited_receive():
-            nonlocal seen
+                return await too_large(scope, receive, send)
+        if scope.get("method") not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        body = bytearray()
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_body:
-                    raise _TooLarge()
-            return message
+            if message["type"] == "http.disconnect":
+                return None
+            body += message.get("body", b"")
+            if len(body) > self.max_body:
+                return await too_large(scope, receive, send)
+            if not message.get("more_body", False):
+                break
+        replay = [{"type": "http.request", "body": bytes(body), "more_body": False}]
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await FastJSON({"detail": f"verzoek te groot (hoogstens {self.max_body} bytes)"}, status_code=413)(scope, receive, send)
+        async def buffered_receive():
+            return replay.pop() if replay else await receive()
 
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, buffered_receive, send)
 
 
 def create_app(store: PlanStore, keys: dict[str, Principal] | None = None) -> FastAPI:

@@ -129,7 +129,9 @@ def page(request: Request, items: list, total: int, limit: int, offset: int) -> 
     """Paging members: totaal, limit, offset and the URL of the next page."""
     nxt = None
     if offset + limit < total:
-        nxt = str(request.url.include_query_params(offset=offset + limit, limit=limit))
+        # a relative link: the client's Host header is never echoed back
+        url = request.url.include_query_params(offset=offset + limit, limit=limit)
+        nxt = f"{url.path}?{url.query}"
     return {"totaal": total, "limit": limit, "offset": offset, "volgende": nxt, "items": items}
 
 
