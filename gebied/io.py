@@ -227,9 +227,44 @@ def _to_plain(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(frame)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading ``'``.
+
+    Cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return are neutralised
+    (OWASP's rule for CSV files), unless the whole cell is a number such as ``-5`` or ``+3.5``.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+            continue
+        text = values.astype("string")
+        risky = text.str.startswith(FORMULA_START).fillna(False)
+        if not risky.any():
+            continue
+        numeric = pd.to_numeric(text.where(risky), errors="coerce").notna()
+        fix = (risky & ~numeric).to_numpy()
+        values = values.astype(object).copy()
+        values[fix] = ["'" + str(v) for v in values[fix]]
+        out[col] = values
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike, *, index: bool = False) -> Path:
+    """Write a CSV for people who open it in a spreadsheet: formulas neutralised, atomically."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        excel_safe(frame).to_csv(tmp, index=index, lineterminator="\n")
+    return target
+
+
 def _write_one(frame: pd.DataFrame, path: Path, suffix: str, layer: str | None) -> None:
     if suffix == ".csv":
-        _to_plain(frame).to_csv(path, index=False, lineterminator="\n")
+        excel_safe(_to_plain(frame)).to_csv(path, index=False, lineterminator="\n")
     elif suffix == ".parquet":
         if isinstance(frame, gpd.GeoDataFrame):
             frame.to_parquet(path, index=False)
