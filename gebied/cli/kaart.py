@@ -1,4 +1,4 @@
-"""The ``gebied kaart`` command (registered in gebied/cli.py)."""
+"""The ``gebied kaart`` command (registered in :mod:`gebied.cli`)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """Inequality between neighbours: pair flags, their Dutch texts and the summary per area.
 
-==========  ================================================================
-``rules``   :func:`flag_inequality`, :func:`flag_counts`: the pair rules
-``text``    Dutch explanations (``toelichting``) written for residents
-``summary`` :func:`flag_summary`: flags per area with a join-count test
-==========  ================================================================
+===========  ================================================================
+``rules``    :func:`flag_inequality`, :func:`flag_counts`: the pair rules
+``text``     Dutch explanations (``toelichting``) written for residents
+``summary``  :func:`flag_summary`: flags per area with a join-count test
+===========  ================================================================
 """
 
 from gebied.flags.rules import FLAG_TYPES, flag_counts, flag_inequality

@@ -1,6 +1,6 @@
 """Interactive maps of a plan (folium-offline): the municipal map and the public map.
 
-Only ``gebied/cli.py`` may import this package from the library side.
+Only :mod:`gebied.cli` imports this package; the library never does (docs/ontwerp.md).
 """
 
 from gebied.maps.aggregate import aggregate_public

@@ -5,7 +5,7 @@ needs; stages keep their order; the work per stage and period stays within capac
 steering-group starts and priorities hold. The objective adds, all in periods:
 
 * ``weight`` × mean completion of P50 addresses (safety),
-* (1 − ``weight``) × mean |difference in completion| over neighbour pairs (inequality),
+* (1 − ``weight``) × mean ``|difference in completion|`` over neighbour pairs (inequality),
 * mean completion of all addresses (no wasted capacity),
 * ``flow`` × mean wait between stages per address (stuwmeer).
 

@@ -4,14 +4,14 @@ Stages are ``opname`` → ``beoordeling`` → ``uitvoering``; each takes one per
 stage of an address starts at the earliest in the following period. Where an address
 starts follows its ``ncg_fase``:
 
-=================  ====================================================
-ncg_fase           remaining stages
-=================  ====================================================
-1.2, 2.1           opname, beoordeling, uitvoering (if works)
-3.1                beoordeling, uitvoering (if works)
-4.1, 4.2, 5.1, 5.2 uitvoering (if works)
-gereed             none (``gereed_periode`` 0: done before the plan)
-=================  ====================================================
+==================  ====================================================
+ncg_fase            remaining stages
+==================  ====================================================
+1.2, 2.1            opname, beoordeling, uitvoering (if works)
+3.1                 beoordeling, uitvoering (if works)
+4.1, 4.2, 5.1, 5.2  uitvoering (if works)
+gereed              none (``gereed_periode`` 0: done before the plan)
+==================  ====================================================
 
 Works are needed for ``uitkomst`` versterken or sloop_nieuwbouw, not for geen_maatregelen;
 for an unknown outcome the address reserves an expected share of a works slot
