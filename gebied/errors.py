@@ -66,3 +66,7 @@ class GebiedError(Exception):
 
 class GebiedWarning(UserWarning):
     """Recoverable problem (latin-1 file, repaired polygon, nearest-area assignment)."""
+
+
+class GebiedNotice(GebiedWarning):
+    """Information for the user, not a problem (e.g. which published file was recognised)."""

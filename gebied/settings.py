@@ -21,6 +21,7 @@ from gebied.errors import GebiedError
 class InvoerSettings:
     adressen: str = ""
     gebieden: list[str] = field(default_factory=list)
+    programma: str = ""  # programme list (adres_id + status) joined onto BAG addresses
     max_afstand: float = 50.0
 
 

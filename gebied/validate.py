@@ -212,6 +212,52 @@ def _geometry(df: pd.DataFrame, file: str | None, first_row: int) -> gpd.GeoSeri
     )
 
 
+def check_columns(df: pd.DataFrame, *, file: str | None = None, first_row: int = 1) -> pd.DataFrame:
+    """Check and normalise the code, integer and text columns of the data contract.
+
+    Codes get their canonical spelling, integers become ``Int64``, empty text becomes NA;
+    a bad value raises :class:`GebiedError` naming file, row and column.
+    """
+    df = df.copy()
+    for col, allowed in CODE_COLUMNS.items():
+        if col not in df.columns:
+            continue
+        s = _as_text(df[col])
+        lookup = {a.lower(): a for a in allowed}
+        norm = s.str.lower().map(lookup, na_action="ignore")
+        bad = (s.notna() & norm.isna()).to_numpy()
+        if bad.any():
+            _fail(
+                f"onbekende code; toegestaan: {', '.join(allowed)} of leeg",
+                file,
+                col,
+                _rows(bad, first_row),
+                detail=lambda r, s=s: f"onbekende waarde '{s.iloc[r - first_row]}'",
+            )
+        df[col] = norm.astype("string")
+
+    for col, (lo, hi) in INTEGER_COLUMNS.items():
+        if col not in df.columns:
+            continue
+        s = _as_text(df[col]) if not pd.api.types.is_numeric_dtype(df[col]) else df[col]
+        num = pd.to_numeric(s, errors="coerce")
+        bad = (pd.Series(s).notna() & (num.isna() | (num % 1 != 0) | (num < lo) | (num > hi))).to_numpy()
+        if bad.any():
+            _fail(
+                f"geen geheel getal tussen {lo} en {hi}",
+                file,
+                col,
+                _rows(bad, first_row),
+                detail=lambda r, s=s: f"ongeldige waarde '{pd.Series(s).iloc[r - first_row]}'",
+            )
+        df[col] = num.astype("Int64")
+
+    for col in TEXT_COLUMNS:
+        if col in df.columns:
+            df[col] = _as_text(df[col])
+    return df
+
+
 def validate_addresses(
     frame: pd.DataFrame, *, file: str | None = None, first_row: int = 1
 ) -> gpd.GeoDataFrame:
@@ -263,42 +309,7 @@ def validate_addresses(
         )
     df["adres_id"] = ids
 
-    for col, allowed in CODE_COLUMNS.items():
-        if col not in df.columns:
-            continue
-        s = _as_text(df[col])
-        lookup = {a.lower(): a for a in allowed}
-        norm = s.str.lower().map(lookup, na_action="ignore")
-        bad = (s.notna() & norm.isna()).to_numpy()
-        if bad.any():
-            _fail(
-                f"onbekende code; toegestaan: {', '.join(allowed)} of leeg",
-                file,
-                col,
-                _rows(bad, first_row),
-                detail=lambda r, s=s: f"onbekende waarde '{s.iloc[r - first_row]}'",
-            )
-        df[col] = norm.astype("string")
-
-    for col, (lo, hi) in INTEGER_COLUMNS.items():
-        if col not in df.columns:
-            continue
-        s = _as_text(df[col]) if not pd.api.types.is_numeric_dtype(df[col]) else df[col]
-        num = pd.to_numeric(s, errors="coerce")
-        bad = (pd.Series(s).notna() & (num.isna() | (num % 1 != 0) | (num < lo) | (num > hi))).to_numpy()
-        if bad.any():
-            _fail(
-                f"geen geheel getal tussen {lo} en {hi}",
-                file,
-                col,
-                _rows(bad, first_row),
-                detail=lambda r, s=s: f"ongeldige waarde '{pd.Series(s).iloc[r - first_row]}'",
-            )
-        df[col] = num.astype("Int64")
-
-    for col in TEXT_COLUMNS:
-        if col in df.columns:
-            df[col] = _as_text(df[col])
+    df = check_columns(df, file=file, first_row=first_row)
 
     if isinstance(df, gpd.GeoDataFrame):
         df = pd.DataFrame(df.drop(columns=df.geometry.name))

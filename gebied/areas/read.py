@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 
 from gebied.errors import GebiedError, GebiedWarning, Problem
-from gebied.io import read_vector
+from gebied.io import read_vector, split_layer
 
 #: Code columns recognised automatically, most specific first (CBS and PDOK names).
 CODE_CANDIDATES = (
@@ -25,6 +25,8 @@ NAME_CANDIDATES = (
     "statnaam", "buurtnaam", "bu_naam", "wijknaam", "wk_naam", "gemeentenaam", "gm_naam",
     "woonplaatsnaam", "wp_naam", "woonplaats", "naam", "name",
 )
+#: Columns that hold only a name; one of them serves as code when it is the only candidate.
+NAME_ONLY_CANDIDATES = (*NAME_CANDIDATES, "gemeente", "wijk", "buurt")
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -74,6 +76,13 @@ def _pick(columns: pd.Index, wanted: str | None, candidates: tuple[str, ...]) ->
     return None
 
 
+def _name_only(columns: pd.Index) -> str | None:
+    """The one name-like column (``gemeente`` in a gemeenten layer), or None if there are several."""
+    lower = {str(c).lower() for c in columns}
+    found = [c for c in columns if str(c).lower() in NAME_ONLY_CANDIDATES]
+    return found[0] if len(found) == 1 and len(lower) == len(columns) else None
+
+
 def prepare_areas(
     areas: gpd.GeoDataFrame,
     *,
@@ -95,6 +104,8 @@ def prepare_areas(
     if len(areas) == 0:
         raise GebiedError("de gebiedenlaag bevat geen polygonen", file=file)
     code = _pick(areas.columns, code_column, CODE_CANDIDATES)
+    if code is None and code_column is None:
+        code = _name_only(areas.columns)
     if code is None:
         what = f"codekolom '{code_column}' ontbreekt" if code_column else "geen codekolom gevonden"
         raise GebiedError(
@@ -186,7 +197,8 @@ def read_areas(spec: AreaSpec | str | os.PathLike, **kwargs) -> gpd.GeoDataFrame
     if isinstance(spec, str) and "=" in spec:
         spec = AreaSpec.parse(spec)
     if not isinstance(spec, AreaSpec):
-        spec = AreaSpec(name="gebied", path=Path(spec))
+        path, layer = split_layer(spec)
+        spec = AreaSpec(name="gebied", path=path, layer=layer)
     raw = read_vector(spec.path, layer=spec.layer)
     areas = prepare_areas(
         raw,

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from gebied.errors import GebiedError, GebiedWarning
+from gebied.errors import GebiedError, GebiedNotice, GebiedWarning
 
 console = Console(stderr=False, highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -21,7 +21,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def print_warnings(caught: list[warnings.WarningMessage]) -> None:
     """Print recorded GebiedWarnings (never silent), with their count."""
-    own = [w for w in caught if issubclass(w.category, GebiedWarning)]
+    for w in caught:
+        if issubclass(w.category, GebiedNotice):
+            err_console.print(f"[cyan]{w.message}[/]", soft_wrap=True)
+    own = [w for w in caught if issubclass(w.category, GebiedWarning) and not issubclass(w.category, GebiedNotice)]
     for w in own:
         err_console.print(f"[yellow]Waarschuwing:[/] {w.message}", soft_wrap=True)
     if own:

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from gebied.cli.common import command, console, parse_mapping
-from gebied.cli.steps import GEBIEDEN_HELP
+from gebied.cli.steps import GEBIEDEN_HELP, PROGRAMMA_HELP
 from gebied.demo.region import write_demo_inputs
 from gebied.pipeline.run import STEPS, PlanResult, Renderer, run_plan
 from gebied.settings import PlanSettings, load_settings
@@ -81,6 +81,7 @@ def plan_command(renderers: RendererFactory) -> Callable[..., None]:
     def plan(
         adressen: Annotated[Optional[Path], typer.Argument(help="Adresbestand (of [invoer] adressen in --config).")] = None,
         gebieden: Annotated[Optional[list[str]], typer.Option("--gebieden", "-g", help=GEBIEDEN_HELP)] = None,
+        programma: Annotated[Optional[Path], typer.Option("--programma", help=PROGRAMMA_HELP)] = None,
         uit: Annotated[Path, typer.Option("--uit", "-u", help="Uitvoermap: nieuw, leeg of een eerdere uitvoer van gebied; wordt als geheel vervangen als de run slaagt.")] = Path("plan_uitvoer"),
         config: Annotated[Optional[Path], typer.Option("--config", "-c", help="Instellingen (plan.toml); opties op de opdrachtregel gaan voor.")] = None,
         gebied: Annotated[Optional[str], typer.Option("--gebied", help="Gebiedenlaag waarbinnen treintjes vallen (standaard de fijnste).")] = None,
@@ -98,7 +99,9 @@ def plan_command(renderers: RendererFactory) -> Callable[..., None]:
     ) -> None:
         """Alles in één run: controleren, koppelen, treintjes, vlaggen, signalen, planning, kaarten en rapport."""
         settings = load_settings(config)
-        settings.override("invoer", adressen=str(adressen) if adressen else None, gebieden=gebieden or None)
+        settings.override(
+            "invoer", adressen=str(adressen) if adressen else None, gebieden=gebieden or None, programma=str(programma) if programma else None
+        )
         settings.override("cluster", gebied=gebied, min=min_, max=max_)
         settings.override(
             "planning",

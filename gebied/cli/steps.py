@@ -6,14 +6,16 @@ Each command is a plain function registered on the app in ``gebied.cli``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
-from gebied.areas.read import AreaSpec, read_areas
+from gebied.areas.published import apply_hierarchy
+from gebied.areas.read import AreaSpec
 from gebied.cli.common import command, console
 from gebied.errors import GebiedError
+from gebied.inputs import read_inputs
 from gebied.io import write_table
 from gebied.join import join_areas
 from gebied.validate import read_addresses, summarize
@@ -53,7 +55,12 @@ def parse_area_specs(specs: list[str]) -> dict[str, AreaSpec]:
 
 GEBIEDEN_HELP = (
     "Gebiedenlaag als NAAM=BESTAND[:CODEKOLOM[:NAAMKOLOM]] (herhaalbaar), bijvoorbeeld "
-    "buurt=buurten.gpkg:buurtcode:buurtnaam. Een laag in een GeoPackage kies je met BESTAND#LAAG."
+    "buurt=buurten.gpkg:buurtcode:buurtnaam. Een laag in een GeoPackage kies je met BESTAND#LAAG. "
+    "De CBS wijk- en buurtkaart geeft met cbs=wijkenbuurten_2024.gpkg gemeente, wijk en buurt tegelijk."
+)
+PROGRAMMA_HELP = (
+    "Programmalijst (CSV met adres_id en statuskolommen, zonder coördinaten), gekoppeld op BAG-id "
+    "aan de adressen, bijvoorbeeld uit bag-light.gpkg."
 )
 
 
@@ -65,12 +72,12 @@ def koppel(
     max_afstand: Annotated[
         float, typer.Option("--max-afstand", help="Adressen buiten alle gebieden gaan naar het dichtstbijzijnde gebied binnen zoveel meter.")
     ] = 50.0,
+    programma: Annotated[Optional[Path], typer.Option("--programma", help=PROGRAMMA_HELP)] = None,
 ) -> None:
     """Koppel adressen aan een of meer gebiedenlagen (gemeente, wijk, buurt, woonplaats, postcode)."""
     specs = parse_area_specs(gebieden)
-    addresses = read_addresses(adressen)
-    layers = {name: read_areas(spec) for name, spec in specs.items()}
-    joined = join_areas(addresses, layers, max_distance=max_afstand)
+    addresses, layers = read_inputs(str(adressen), list(specs.values()), programma=str(programma or ""), max_distance=max_afstand)
+    joined = apply_hierarchy(join_areas(addresses, layers, max_distance=max_afstand), layers)
     write_table(joined, uit, layer="adressen")
     for name in layers:
         code = joined[f"{name}_code"]

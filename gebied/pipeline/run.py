@@ -18,7 +18,8 @@ import geopandas as gpd
 import pandas as pd
 
 from gebied.areas.figures import summarize_areas
-from gebied.areas.read import AreaSpec, read_areas
+from gebied.areas.published import apply_hierarchy
+from gebied.areas.read import AreaSpec
 from gebied.clusters.level import planning_level
 from gebied.clusters.make import make_clusters
 from gebied.clusters.summary import summarize_clusters
@@ -26,6 +27,7 @@ from gebied.cooperation import cooperation, cooperation_matrix, signal_lists
 from gebied.errors import GebiedError, GebiedWarning
 from gebied.flags.rules import flag_counts, flag_inequality
 from gebied.flags.summary import flag_summary
+from gebied.inputs import read_inputs
 from gebied.io import write_layers
 from gebied.join import join_areas
 from gebied.neighbours import neighbour_pairs
@@ -36,7 +38,6 @@ from gebied.schedule.model import read_fixed
 from gebied.schedule.priorities import as_fixed, read_priorities, write_priorities
 from gebied.schedule.run import compare
 from gebied.settings import PlanSettings, check_settings, dump_settings
-from gebied.validate import read_addresses
 
 #: A renderer draws one output file from the plan layers: (layers, settings, path) -> None.
 Renderer = Callable[[dict[str, pd.DataFrame], PlanSettings, Path], None]
@@ -104,14 +105,10 @@ def build_layers(
     step(STEPS[0])
     if not inv.adressen:
         raise GebiedError("geen adresbestand opgegeven (ADRESSEN of [invoer] adressen in plan.toml)")
-    addresses = read_addresses(inv.adressen)
+    addresses, areas = read_inputs(inv.adressen, inv.gebieden, programma=inv.programma, max_distance=inv.max_afstand)
 
     step(STEPS[1])
-    specs = [AreaSpec.parse(s) for s in inv.gebieden]
-    if not specs:
-        raise GebiedError("geef minstens één gebiedenlaag op met --gebieden NAAM=BESTAND")
-    areas = {s.name: read_areas(s) for s in specs}
-    joined = join_areas(addresses, areas, max_distance=inv.max_afstand)
+    joined = apply_hierarchy(join_areas(addresses, areas, max_distance=inv.max_afstand), areas)
 
     step(STEPS[2])
     level = settings.cluster.gebied or finest_layer(areas)
@@ -212,7 +209,7 @@ def build_layers(
 def plan_inputs(settings: PlanSettings) -> list[Path]:
     """The input files of a plan run (none of them may lie in the output folder)."""
     p = settings.planning
-    paths = [settings.invoer.adressen, *(AreaSpec.parse(s).path for s in settings.invoer.gebieden), p.vast, p.capaciteit_bestand]
+    paths = [settings.invoer.adressen, *(AreaSpec.parse(s).path for s in settings.invoer.gebieden), settings.invoer.programma, p.vast, p.capaciteit_bestand]
     return [Path(x) for x in paths if x]
 
 
