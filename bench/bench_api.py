@@ -95,7 +95,7 @@ def build_plan(args) -> Path:
         return target
     if (SHARED / "programma_stad_groningen.csv").exists():
         return build_plan_from_shared(target)
-    from tests.api_fixture import write_plan
+    from tests.plan_fixture import write_plan
 
     return write_plan(OUT, maps=False)
 

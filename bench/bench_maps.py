@@ -22,7 +22,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 from gebied.maps import aggregate_public, municipal_map, public_map, read_plan, save_map  # noqa: E402
 from gebied.maps.plan import period_labels  # noqa: E402
@@ -37,15 +36,15 @@ def demo_plan(tmp: Path) -> tuple[str, dict]:
     run = subprocess.run([sys.executable, "-m", "gebied", "demo", "--uit", str(out)], capture_output=True, text=True)
     if run.returncode == 0 and (out / "plan.gpkg").exists():
         return "demo (gebied demo)", read_plan(out / "plan.gpkg")
-    from maps_fixture import make_plan
+    from tests.plan_fixture import plan_layers
 
-    return "testplan (demo niet beschikbaar)", make_plan()
+    return "testplan (demo niet beschikbaar)", plan_layers()
 
 
 def shared_plan() -> tuple[str, dict] | None:
     if not (SHARED / "programma_stad_groningen.csv").exists():
         return None
-    from maps_fixture import plan_from_addresses
+    from tests.plan_fixture import plan_from_real
 
     from gebied import join_areas, read_addresses, read_areas
 
@@ -54,7 +53,7 @@ def shared_plan() -> tuple[str, dict] | None:
         addresses = read_addresses(SHARED / "programma_stad_groningen.csv")
         pc4 = read_areas(SHARED / "real" / "pc4_polygons_groningen_cbs2020.gpkg", code_column="postcode")
         joined = join_areas(addresses, {"pc4": pc4})
-    return "stad Groningen (25.000 adressen, PC4)", plan_from_addresses(joined, pc4, level="pc4")
+    return "stad Groningen (25.000 adressen, PC4)", plan_from_real(joined, pc4, level="pc4")["layers"]
 
 
 def naive_map(addresses) -> str:

@@ -31,14 +31,14 @@ SHARED = ROOT.parent / "shared" / "data"
 
 def build_plan_from_shared() -> dict:
     from gebied import join_areas, read_addresses, read_areas
-    from tests.report_fixture import plan_from_joined
+    from tests.plan_fixture import plan_from_real
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         adr = read_addresses(SHARED / "programma_stad_groningen.csv")
         pc4 = read_areas(SHARED / "real" / "pc4_polygons_groningen_cbs2020.gpkg", code_column="postcode")
         adr = join_areas(adr, {"pc4": pc4})
-    return plan_from_joined(adr, pc4)
+    return plan_from_real(adr, pc4, level="pc4")
 
 
 def best_of(n: int, fn) -> tuple[float, object]:
@@ -62,9 +62,9 @@ def main() -> None:
         plan = build_plan_from_shared()
         source = "gedeelde echte adrespunten (stad Groningen)"
     else:
-        from tests.report_fixture import build_plan
+        from tests.plan_fixture import report_inputs
 
-        plan = build_plan()
+        plan = report_inputs()
         source = "handgemaakt testplan"
     layers = plan.pop("layers")
     n = len(layers["adressen"])

@@ -36,6 +36,21 @@ def programma(shared_data):
 
 
 @pytest.fixture(scope="session")
+def real_plan(programma) -> dict:
+    """A plan of the shape of ``plan_fixture.report_inputs`` on the shared real addresses (PC4).
+
+    Shared by the real-data map and report tests; copy before changing it.
+    """
+    from gebied import read_areas
+    from tests.plan_fixture import plan_from_real
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pc4 = read_areas(PC4, code_column="postcode")
+        return plan_from_real(programma, pc4, level="pc4")
+
+
+@pytest.fixture(scope="session")
 def artefacts() -> Path:
     """Folder for test artefacts (screenshots, rendered pages)."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)

@@ -13,14 +13,12 @@ from fastapi.testclient import TestClient
 from gebied.api.app import create_app
 from gebied.api.auth import create_key, load_keys
 from gebied.api.store import open_store
-from tests.api_fixture import TINY_BUURT, build_plan_frames, write_plan
-
-OWN, OTHER = "GM9901", "GM9902"
+from tests.plan_fixture import OTHER, OWN, TINY_BUURT, plan_layers, write_plan
 
 
 @pytest.fixture(scope="module")
 def frames():
-    return build_plan_frames()
+    return plan_layers()
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +235,8 @@ def test_etag_conflict_and_durable_priority(client, keys, frames, tmp_path):
     assert listed() == 1
     now = client.get(f"/clusters/{cid}", headers=h)
     assert now.json()["properties"]["prioriteit"] == 1 and now.headers["ETag"] == ok.headers["ETag"]
-    addr = ids_of(frames, OWN)[0]
+    a = frames["adressen"]
+    addr = a.loc[a["cluster_id"] == cid, "adres_id"].iloc[0]
     assert client.get(f"/adressen/{addr}", headers=h).json()["cluster"]["prioriteit"] == 1
     # durable: another process (a second store on the same file) sees it, and its write is seen here
     plan = client.app.state.store.path

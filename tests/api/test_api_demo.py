@@ -80,7 +80,7 @@ def test_real_uvicorn_on_the_demo_store(demo_plan_copy):
     """`gebied server` as a real process on the demo plan: roles, public figures, map, ETag."""
     import httpx
 
-    from tests.api_fixture import running_server
+    from tests.api.live_server import running_server
 
     plan = demo_plan_copy / "plan.gpkg"
     keys = demo_plan_copy / "sleutels.toml"

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from gebied.api.app import MAX_BODY, MAX_HEADERS, create_app
 from gebied.api.auth import create_key, load_keys
 from gebied.api.store import open_store
-from tests.api_fixture import build_plan_frames, write_plan
+from tests.plan_fixture import plan_layers, write_plan
 
 
 @pytest.fixture()
@@ -19,7 +19,7 @@ def setup(tmp_path):
     key = create_key(keys, rol="ncg")
     store = open_store(plan)
     with TestClient(create_app(store, load_keys(keys))) as client:
-        yield client, {"X-API-Key": key}, build_plan_frames()
+        yield client, {"X-API-Key": key}, plan_layers()
     store.close()
 
 

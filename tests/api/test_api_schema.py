@@ -13,7 +13,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from gebied.api.app import create_app
 from gebied.api.auth import create_key, load_keys
 from gebied.api.store import open_store
-from tests.api_fixture import write_plan
+from tests.plan_fixture import write_plan
 
 _DIR = Path(tempfile.mkdtemp(prefix="gebied-api-schema-"))
 _PLAN = write_plan(_DIR)

@@ -18,7 +18,8 @@ from gebied.api.store import open_store
 from gebied.cli import app
 from gebied.errors import GebiedError
 from gebied.io import write_layers
-from tests.api_fixture import build_plan_frames, running_server, write_plan
+from tests.api.live_server import running_server
+from tests.plan_fixture import OTHER, OWN, plan_layers, write_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -60,7 +61,7 @@ def test_sleutel_bad_input(tmp_path, args, words):
 def test_server_bad_input(tmp_path):
     missing = runner.invoke(app, ["server", "--plan", str(tmp_path / "geen.gpkg")])
     assert missing.exit_code == 2 and "planbestand niet gevonden" in missing.output
-    frames = build_plan_frames()
+    frames = plan_layers()
     partial = write_layers({"adressen": frames["adressen"], "gebieden": frames["gebieden"]}, tmp_path / "half.gpkg")
     result = runner.invoke(app, ["server", "--plan", str(partial)])
     assert result.exit_code == 2 and "'clusters' ontbreekt" in result.output
@@ -75,7 +76,7 @@ def test_server_bad_input(tmp_path):
 
 
 def test_store_rejects_duplicate_ids(tmp_path):
-    frames = build_plan_frames()
+    frames = plan_layers()
     a = frames["adressen"]
     a.loc[1, "adres_id"] = a.loc[0, "adres_id"]
     with pytest.raises(GebiedError, match="meer dan eens"):
@@ -104,7 +105,7 @@ def live_server(tmp_path):
     """`python -m gebied server` on a free loopback port; stopped at the end."""
     plan = write_plan(tmp_path / "plan")
     keys = tmp_path / "sleutels.toml"
-    key_gm = new_key(keys, "--rol", "gemeente", "--gemeente", "GM9901")
+    key_gm = new_key(keys, "--rol", "gemeente", "--gemeente", OWN)
     key_ncg = new_key(keys, "--rol", "ncg")
     with running_server(plan, keys, timeout=60) as base:
         yield base, key_gm, key_ncg, plan
@@ -112,10 +113,9 @@ def live_server(tmp_path):
 
 def test_real_uvicorn_roles_and_etag(live_server):
     base, key_gm, key_ncg, plan = live_server
-    frames = build_plan_frames()
-    a = frames["adressen"]
-    own = a.loc[a["gemeente_code"] == "GM9901"].iloc[0]
-    other = a.loc[a["gemeente_code"] == "GM9902"].iloc[0]
+    a = plan_layers()["adressen"]
+    own = a.loc[(a["gemeente_code"] == OWN) & a["cluster_id"].notna()].iloc[0]
+    other = a.loc[a["gemeente_code"] == OTHER].iloc[0]
     with httpx.Client(base_url=base, timeout=10) as c:
         assert c.get(f"/adressen/{own['adres_id']}").status_code == 401
         assert c.get(f"/adressen/{own['adres_id']}", headers={"X-API-Key": "fout"}).status_code == 401
@@ -124,7 +124,7 @@ def test_real_uvicorn_roles_and_etag(live_server):
         assert c.get(f"/adressen/{other['adres_id']}", headers={"X-API-Key": key_ncg}).status_code == 200
         assert c.get("/signalen?lijst=samenwerking", headers={"X-API-Key": key_gm}).status_code == 403
         assert c.get("/gebieden").status_code == 200
-        assert "text/html" in c.get("/kaart/GM9901").headers["content-type"]
+        assert "text/html" in c.get(f"/kaart/{OWN}").headers["content-type"]
         cid = own["cluster_id"]
         etag = c.get(f"/clusters/{cid}", headers={"X-API-Key": key_gm}).headers["etag"]
         ok = c.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 2}, headers={"X-API-Key": key_gm, "If-Match": etag})

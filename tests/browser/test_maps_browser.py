@@ -13,7 +13,7 @@ import pytest
 
 from gebied.maps import aggregate_public, municipal_map, public_map, save_map
 from gebied.maps.plan import period_labels
-from tests.maps_fixture import make_plan
+from tests.plan_fixture import TITLE, plan_layers
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -35,7 +35,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def maps_dir(tmp_path_factory):
-    plan = make_plan()
+    plan = plan_layers()
     labels = period_labels(plan)
     out = tmp_path_factory.mktemp("kaarten")
     save_map(municipal_map(plan, level="buurt"), out / "kaart.html")
@@ -59,7 +59,7 @@ def test_municipal_map_in_browser(browser, maps_dir, artefacts):
     page, errors = open_page(browser, maps_dir / "kaart.html")
     page.wait_for_function("GK.drawnTiles > 0", timeout=30_000)
     assert errors == []
-    assert page.locator(".gk-title h1").inner_text() == "Proefplan"
+    assert page.locator(".gk-title h1").inner_text() == TITLE
     assert page.locator(".leaflet-control-scale").count() == 1
     assert page.locator(".leaflet-control-zoom-fullscreen, .leaflet-control-fullscreen a, [title='Volledig scherm']").count() >= 1
 

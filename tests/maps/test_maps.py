@@ -18,17 +18,17 @@ from gebied.maps import municipal_map, read_plan, save_map
 from gebied.maps.assets import external_references
 from gebied.maps.layers import progress_by_period
 from gebied.maps.render import plan_renderers
-from tests.maps_fixture import make_plan, write_plan
+from tests.plan_fixture import plan_layers, write_plan
 
 
 @pytest.fixture(scope="module")
 def plan():
-    return make_plan()
+    return plan_layers()
 
 
 @pytest.fixture(scope="module")
 def plan_file(tmp_path_factory):
-    return write_plan(tmp_path_factory.mktemp("plan") / "plan.gpkg")
+    return write_plan(tmp_path_factory.mktemp("plan"), maps=False)
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,9 @@ def test_unknown_level_is_a_dutch_error(plan):
 def test_map_without_addresses_still_draws_areas(plan):
     page = municipal_map({"gebieden": plan["gebieden"]}, level="wijk")
     assert "GK.points(" not in page
-    assert len(payload(page, "areas")[0]["geojson"]["features"]) == 2
+    wijken = plan["gebieden"].loc[plan["gebieden"]["niveau"] == "wijk", "code"]
+    drawn = [f["properties"]["code"] for f in payload(page, "areas")[0]["geojson"]["features"]]
+    assert sorted(drawn) == sorted(wijken) and len(drawn) == 4
 
 
 def test_read_plan_round_trip(plan_file, plan):
@@ -179,7 +181,10 @@ def test_plan_renderers_write_both_maps(tmp_path, plan):
         render(plan, settings_, tmp_path / name)
         text = (tmp_path / name).read_text()
         assert "2026-02-01" in text and external_references(text) == []
-    assert "07000000000001" not in (tmp_path / "kaart_publiek.html").read_text()
+    public = (tmp_path / "kaart_publiek.html").read_text()
+    municipal = (tmp_path / "kaart.html").read_text()
+    ids = plan["adressen"]["adres_id"]
+    assert ids.iloc[0] in municipal and not any(i in public for i in ids)
 
 
 runner = CliRunner()

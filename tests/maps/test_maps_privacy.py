@@ -18,7 +18,7 @@ from gebied.maps import aggregate_public, public_map
 from gebied.maps.aggregate import COUNT_COLUMNS, suppress
 from gebied.maps.assets import external_references
 from gebied.maps.plan import period_labels
-from tests.maps_fixture import make_plan
+from tests.plan_fixture import plan_layers
 
 NUMBER_PAIR = re.compile(r"\[(-?\d+\.\d+),(-?\d+\.\d+)\]")
 
@@ -62,7 +62,7 @@ def assert_private(html: str, addresses: gpd.GeoDataFrame, threshold: int) -> No
 
 @pytest.fixture(scope="module")
 def plan():
-    return make_plan()
+    return plan_layers()
 
 
 @given(st.integers(0, 10_000), st.integers(5, 50))
@@ -164,7 +164,7 @@ def test_no_single_hidden_phase_can_be_computed_back():
     from gebied.codes import NCG_FASEN
     from gebied.privacy import SECONDARY
 
-    layers = make_plan(seed=3)
+    layers = plan_layers(seed=3)
     for threshold in (5, 10, 20):
         agg = aggregate_public(layers, level="buurt", threshold=threshold)
         block = ["in_programma", *(f"fase_{f}" for f in NCG_FASEN)]

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-import warnings
 
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from gebied import read_areas
 from gebied.report.render import render_report, write_pdf
-from tests.conftest import PC4
-from tests.report_fixture import plan_from_joined
 
 
 def _num(text: str) -> float:
@@ -21,13 +17,10 @@ def _num(text: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def real_report(programma, tmp_path_factory):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pc4 = read_areas(PC4, code_column="postcode")
-        plan = plan_from_joined(programma, pc4)
-    layers = plan.pop("layers")
-    html = render_report(layers, **plan)
+def real_report(real_plan, tmp_path_factory):
+    inputs = dict(real_plan)
+    layers = inputs.pop("layers")
+    html = render_report(layers, **inputs)
     pdf = tmp_path_factory.mktemp("rapport_echt") / "rapport.pdf"
     write_pdf(html, pdf)
     return layers, html, pdf

@@ -15,13 +15,11 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from tests.report_fixture import build_plan
 
 from gebied.errors import GebiedError
-from gebied.report.render import render_report, write_pdf, write_report
 from gebied.privacy import protect
-
-THRESHOLD = 10
+from gebied.report.render import render_report, write_pdf, write_report
+from tests.plan_fixture import THRESHOLD, TITLE, report_inputs
 
 
 def parse_nl(text: str) -> float:
@@ -42,7 +40,7 @@ def table_rows(soup: BeautifulSoup, table_id: str) -> tuple[list[str], list[list
 
 @pytest.fixture(scope="module")
 def plan():
-    return build_plan()
+    return report_inputs()
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +59,7 @@ def test_output_files_exist_and_are_valid(rendered):
     assert html_path.read_text(encoding="utf-8") == rendered["html"]
     soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
     assert soup.find("html")["lang"] == "nl"
-    assert soup.title.get_text() == "Lokaal plan van aanpak Testgebied"
+    assert soup.title.get_text() == TITLE
     reader = PdfReader(pdf_path)
     assert len(reader.pages) >= 3
     last = reader.pages[-1].extract_text()
@@ -249,9 +247,9 @@ def test_hotspots_are_ranked_and_explained(rendered, plan):
     buurten = gebieden[(gebieden["niveau"] == "buurt") & (gebieden["aantal_vlaggen"] > 0)]
     headers, rows = table_rows(rendered["soup"], "tabel-hotspots")
     col = {h: i for i, h in enumerate(headers)}
-    expected = buurten.sort_values("aandeel_met_vlag", ascending=False)["code"].tolist()
+    expected = buurten.sort_values(["aandeel_met_vlag", "code"], ascending=[False, True])["code"].tolist()  # ties by code
     assert [r[col["Code"]] for r in rows] == expected
-    assert all("verschillende planning" in r[col["Uitleg"]] for r in rows)
+    assert all("ander tempo" in r[col["Uitleg"]] for r in rows)  # tempo_verschil, the most common flag
 
 
 def test_public_section_suppresses_small_counts(rendered, plan):
@@ -327,7 +325,7 @@ def test_title_page_says_fictief_only_for_demo_data(rendered, plan):
 
 
 def test_same_inputs_give_identical_html_and_pdf(rendered, tmp_path):
-    plan = build_plan()
+    plan = report_inputs()
     layers = plan.pop("layers")
     html = render_report(layers, **plan)
     assert html == rendered["html"]
