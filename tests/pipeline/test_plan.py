@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from gebied.cli import app
 from gebied.settings import load_settings
+from tests.report.pages import assert_page_image, chapter_pages, page_texts, render_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = {"adressen", "clusters", "gebieden", "vlaggen", "planning", "plan_info"}
@@ -123,12 +124,18 @@ def test_demo_report_parses_and_matches_the_gpkg(demo_plan):
 
 
 def test_demo_report_pages_rendered(demo_plan, artefacts):
-    pages = subprocess.run(
-        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "3", str(demo_plan / "rapport.pdf"), str(artefacts / "demo_rapport")],
-        capture_output=True,
-    )
-    assert pages.returncode == 0, pages.stderr
-    assert len(list(artefacts.glob("demo_rapport-*.png"))) == 3
+    pdf = demo_plan / "rapport.pdf"
+    pngs = render_pages(pdf, artefacts / "demo_rapport", 1, 3, dpi=50)
+    assert len(pngs) == 3
+    for png in pngs:
+        assert_page_image(png, dpi=50)
+    assert len({png.read_bytes() for png in pngs}) == 3
+    # title page, contents, first chapter; the contents give the page each chapter really starts on
+    texts = page_texts(pdf)
+    assert "FICTIEF" in texts[0] and texts[1].startswith("Inhoud")
+    pages = chapter_pages(texts)
+    assert pages["1. Inleiding en kerncijfers"] == (3, 3)
+    assert [h for h, (listed, found) in pages.items() if found is None or listed != found] == [], pages
 
 
 def test_plan_is_deterministic_and_repeatable(small_inputs, tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,7 +18,8 @@ from pypdf import PdfReader
 from gebied.errors import GebiedError
 from gebied.privacy import protect
 from gebied.report.render import render_report, write_pdf, write_report
-from tests.plan_fixture import THRESHOLD, TITLE, report_inputs
+from tests.plan_fixture import PEILDATUM, THRESHOLD, TITLE, report_inputs
+from tests.report.pages import assert_page_image, chapter_pages, page_texts, render_pages
 
 
 def parse_nl(text: str) -> float:
@@ -363,13 +363,18 @@ def test_bad_layer_is_a_dutch_error():
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm ontbreekt")
 def test_first_pages_rendered_to_png(rendered, artefacts: Path):
-    prefix = artefacts / "rapport_pagina"
-    for old in artefacts.glob("rapport_pagina*.png"):
-        old.unlink()
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(rendered["dir"] / "rapport.pdf"),
-                    str(prefix)], check=True)
-    pngs = sorted(artefacts.glob("rapport_pagina*.png"))
+    pdf = rendered["dir"] / "rapport.pdf"
+    pngs = render_pages(pdf, artefacts / "rapport_pagina", 1, 2, dpi=60)
     assert len(pngs) == 2
     for png in pngs:
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert png.stat().st_size > 5000
+        assert_page_image(png, dpi=60)
+    assert pngs[0].read_bytes() != pngs[1].read_bytes()
+    # what those pages hold: the title page, then the contents listing every chapter
+    texts = page_texts(pdf)
+    assert TITLE in texts[0] and "FICTIEF" in texts[0]
+    assert "Peildatum gegevens" in texts[0] and PEILDATUM in texts[0]
+    # the contents on page 2 list every chapter with the page it really starts on, in order
+    assert texts[1].startswith("Inhoud")
+    pages = chapter_pages(texts)
+    assert [h for h, (listed, found) in pages.items() if found is None or listed != found] == [], pages
+    assert list(pages.values()) == sorted(pages.values())
