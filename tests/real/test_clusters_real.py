@@ -1,8 +1,9 @@
-"""Treintjes on the shared city file (25,000 real BAG points) joined to real PC4 polygons."""
+"""Treintjes on the shared city file (25,000 real BAG points) joined to real PC4 polygons.
+
+Behaviour only; how long it takes is measured in bench/bench_clusters.py.
+"""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 
@@ -10,9 +11,7 @@ from gebied.clusters.make import check_clusters, make_clusters, summarize_cluste
 
 
 def test_programme_clusters_hold_the_rules_within_pc4(programma):
-    start = time.perf_counter()
     out = make_clusters(programma, area_column="pc4_code")
-    seconds = time.perf_counter() - start
     assert check_clusters(out, area_column="pc4_code").empty
     fase = programma["ncg_fase"]
     in_pop = (fase.notna() & (fase != "gereed")).to_numpy(bool)
@@ -28,16 +27,12 @@ def test_programme_clusters_hold_the_rules_within_pc4(programma):
             assert 10 <= row.aantal <= 150
     # A distance threshold of 250 m left 55 groups below 10 homes; we leave almost none.
     assert (clusters["cluster_status"] == "te_klein").sum() <= (pop_per_area < 10).sum() + 2
-    assert seconds < 10
 
 
-def test_all_25000_addresses_in_a_few_seconds(programma):
-    start = time.perf_counter()
+def test_all_25000_addresses_get_a_cluster(programma):
     out = make_clusters(programma, area_column="pc4_code", include_all=True)
-    seconds = time.perf_counter() - start
     assert out["cluster_id"].notna().all()
     sizes = out.groupby("cluster_id").size()
     assert sizes.between(10, 150).mean() > 0.99
     assert abs(sizes.median() - 60) <= 10
     assert check_clusters(out, area_column="pc4_code", include_all=True).empty
-    assert seconds < 15

@@ -1,8 +1,10 @@
-"""Real data: the plan schedule on the shared programme file against the risico baseline."""
+"""Real data: the plan schedule on the shared programme file against the risico baseline.
+
+Behaviour only; how long it takes is measured in bench/bench_schedule.py.
+"""
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import pytest
@@ -26,27 +28,25 @@ def clustered(programma):
 def runs(clustered):
     out = {}
     for strategy in ("risico", "plan"):
-        t0 = time.perf_counter()
-        out[strategy] = (schedule(clustered, None, CAPACITY, strategy=strategy, time_limit=5), time.perf_counter() - t0)
+        out[strategy] = schedule(clustered, None, CAPACITY, strategy=strategy, time_limit=5)
     return out
 
 
 def test_plan_targets_against_risico(runs):
-    base, plan = runs["risico"][0].metrics, runs["plan"][0].metrics
+    base, plan = runs["risico"].metrics, runs["plan"].metrics
     assert plan["buur_ongelijkheid"] <= 0.5 * base["buur_ongelijkheid"]
     assert plan["gereed_gemiddeld_P50"] <= 1.5 * base["gereed_gemiddeld_P50"]
     assert plan["gereed_gemiddeld"] <= 1.1 * base["gereed_gemiddeld"]
     assert plan["grootste_stuwmeer"] <= base["grootste_stuwmeer"]
-    assert runs["plan"][1] < 30
 
 
 def test_real_invariants_and_metrics(runs, clustered):
     from tests.schedule.test_schedule import check_invariants
 
-    for result, _ in runs.values():
+    for result in runs.values():
         check_invariants(result, CAPACITY)
         again = compute_metrics(result.addresses, result.periods)
         assert again["buur_ongelijkheid"] == pytest.approx(result.metrics["buur_ongelijkheid"])
         assert again["gereed_gemiddeld_P50"] == pytest.approx(result.metrics["gereed_gemiddeld_P50"])
     pop = clustered["cluster_id"].notna() & clustered["ncg_fase"].notna()
-    assert runs["plan"][0].metrics["adressen"] == int(pop.sum())
+    assert runs["plan"].metrics["adressen"] == int(pop.sum())
