@@ -5,7 +5,15 @@ Bouwen: ``pip install -e ".[docs]"`` en dan ``sphinx-build -W --keep-going -b ht
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from importlib.metadata import PackageNotFoundError, version
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import nested_parse_with_titles
 
 project = "gebied"
 author = "de ontwikkelaars van gebied"
@@ -56,3 +64,44 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
 }
 html_show_sourcelink = False
+
+
+# -- De modules van een package, automatisch ------------------------------------
+class ModulesDirective(SphinxDirective):
+    """``gebied-modules PACKAGE``: ``automodule`` for every module of a package.
+
+    The list follows the code, so a module that is added, split or removed never leaves the
+    reference behind. Options: ``:members:`` (document the members too), ``:exclude:``
+    (comma-separated module names documented elsewhere), ``:no-packages:`` (leave out
+    subpackages).
+    """
+
+    required_arguments = 1
+    option_spec = {
+        "members": directives.flag,
+        "exclude": directives.unchanged,
+        "no-packages": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        package = importlib.import_module(self.arguments[0])
+        exclude = {n.strip() for n in self.options.get("exclude", "").split(",") if n.strip()}
+        lines: list[str] = []
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+            if info.name.startswith("_") or info.name in exclude:
+                continue
+            if info.ispkg and "no-packages" in self.options:
+                continue
+            lines.append(f".. automodule:: {package.__name__}.{info.name}")
+            if "members" in self.options:
+                lines.append("   :members:")
+            lines.append("")
+        container = nodes.section()
+        container.document = self.state.document
+        nested_parse_with_titles(self.state, StringList(lines, source=self.get_source_info()[0]), container)
+        return container.children
+
+
+def setup(app):
+    app.add_directive("gebied-modules", ModulesDirective)
+    return {"parallel_read_safe": True}
