@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 #: The smallest threshold allowed (CBS publishes no counts below 5 for small areas).
 MIN_THRESHOLD = 5
@@ -75,6 +76,21 @@ def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, (str, list)) and pd.isna(value))
 
 
+#: Gaps and overlaps narrower than twice this (m) between merged areas are closed (no sliver lines).
+SNAP_M = 5.0
+
+
+def seamless_union(a, b, *, tolerance: float = SNAP_M):
+    """Union of two areas that closes the slivers between them (gaps narrower than ``2 * tolerance``).
+
+    Area files such as PC4 are no perfect coverage; a plain union of neighbours leaves thin
+    lines where they did not touch. Growing both by ``tolerance``, uniting and shrinking back
+    (a morphological closing) removes those lines and keeps the outer boundary.
+    """
+    grown = shapely.union_all([shapely.buffer(a, tolerance, join_style="mitre"), shapely.buffer(b, tolerance, join_style="mitre")])
+    return shapely.make_valid(shapely.buffer(grown, -tolerance, join_style="mitre"))
+
+
 def merge_small_areas(
     frame: gpd.GeoDataFrame, threshold: int, *, count_columns: Sequence[str], size_column: str = "aantal_adressen"
 ) -> tuple[gpd.GeoDataFrame, int]:
@@ -124,6 +140,6 @@ def merge_small_areas(
         merged["code"] = f"{merged['code']}+{row['code']}"
         merged["samengevoegd"] = [*merged["samengevoegd"], *row["samengevoegd"]]
         if has_geometry:
-            merged[frame.geometry.name] = merged[frame.geometry.name].union(row[frame.geometry.name])
+            merged[frame.geometry.name] = seamless_union(merged[frame.geometry.name], row[frame.geometry.name])
         frame.loc[target] = merged
         frame = frame.drop(index=idx)

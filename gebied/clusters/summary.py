@@ -5,16 +5,10 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
+from gebied.clusters.territory import cluster_territories
 from gebied.clusters.graph import require_column, text_column
 from gebied.codes import NCG_FASEN, RISICOPROFIELEN, UITKOMSTEN
-
-#: Buffer (m) around the concave hull of a cluster's addresses for its outline.
-OUTLINE_BUFFER_M = 15.0
-#: Concave-hull ratio (0 = tightest, 1 = convex hull): a string of farms along a road stays a
-#: thin band instead of a triangle over fields that belong to other clusters.
-OUTLINE_RATIO = 0.3
 
 
 def _counts(values: pd.Series, keys: pd.Series, categories, prefix: str) -> pd.DataFrame:
@@ -104,6 +98,7 @@ def summarize_clusters(
     area_column: str,
     min_size: int | None = None,
     max_size: int | None = None,
+    areas: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """One row per cluster with the columns of layer ``clusters`` (docs/PLAN_SCHEMA.md).
 
@@ -116,14 +111,18 @@ def summarize_clusters(
     min_size, max_size
         When given, ``cluster_status`` is derived from the sizes (for edited clusterings);
         otherwise the most common ``cluster_status`` of the cluster's addresses is kept.
+    areas
+        The prepared areas of ``area_column`` (``code``, geometry); territories are clipped
+        to them. Without them a territory is clipped to the circles around its addresses only.
 
     Returns
     -------
     geopandas.GeoDataFrame
         ``cluster_id``, ``gebied_code``, ``gemeente_code``, ``aantal``, ``aantal_P50`` …,
         ``fase_1.2`` … ``fase_gereed``, ``uitkomst_*``, ``typologie_dominant``,
-        ``cluster_status``, ``toelichting``, ``spreiding_m`` and a polygon outline (hull of
-        the addresses plus 15 m), EPSG:28992.
+        ``cluster_status``, ``toelichting``, ``spreiding_m`` and the cluster's territory
+        (:func:`gebied.clusters.territory.cluster_territories`: no overlap with other
+        clusters, near its homes), EPSG:28992.
     """
     require_column(clustered, area_column)
     require_column(clustered, "cluster_id")
@@ -168,7 +167,5 @@ def summarize_clusters(
     out = out.drop(columns=[c for c in out.columns if c.startswith("_")]).reset_index()
     for col in ("cluster_id", "gebied_code", "gemeente_code", "typologie_dominant", "cluster_status", "toelichting"):
         out[col] = out[col].astype("string")
-    order = np.argsort(labels, kind="stable")
-    points = shapely.multipoints(np.column_stack([xs, ys])[order], indices=labels[order])
-    outline = shapely.buffer(shapely.concave_hull(points, ratio=OUTLINE_RATIO), OUTLINE_BUFFER_M)
-    return gpd.GeoDataFrame(out, geometry=outline, crs=clustered.crs)
+    territory = cluster_territories(clustered, areas=areas, area_column=area_column)
+    return gpd.GeoDataFrame(out, geometry=territory.reindex(out["cluster_id"].to_numpy()).values, crs=clustered.crs)

@@ -113,7 +113,8 @@ def municipal_map(
     clusters = layers.get("clusters")
     flags = layers.get("vlaggen")
 
-    fmap = new_map(areas, title=title)
+    # open on the addresses, not on every area of the layer (a province-wide PC4 layer)
+    fmap = new_map(addresses if addresses is not None and len(addresses) else areas, title=title)
     progress = progress_by_period(addresses, f"{level}_code", max(labels, default=0))
     base = area_payload(areas, labels, progress)
     niveau = NIVEAU_NAMEN.get(level, level)

@@ -156,7 +156,7 @@ def build_layers(
     comparison = pd.DataFrame(metrics).T.rename_axis("strategie").reset_index()
     scheduled = result.addresses
 
-    clusters = summarize_clusters(scheduled, area_column=area_column)
+    clusters = summarize_clusters(scheduled, area_column=area_column, areas=areas[level])
     clusters = clusters.drop(columns=[c for c in ("prioriteit", "start_periode", "gereed_periode") if c in clusters])
     planned = result.clusters[["cluster_id", *(c for c in ("prioriteit", "start_periode", "gereed_periode") if c in result.clusters)]]
     planned = planned.rename(columns={"prioriteit": "volgorde"})
@@ -170,6 +170,7 @@ def build_layers(
         gm = scheduled.groupby("cluster_id")["gemeente_code"].first()
         clusters["gemeente_code"] = clusters["cluster_id"].map(gm)
     gebieden = summarize_areas(scheduled, areas, planning_levels=levels)
+    gebieden = gebieden[gebieden["aantal_adressen"] > 0].reset_index(drop=True)  # only where the addresses are
     info = pd.DataFrame(
         {
             "sleutel": ["titel", "peildatum", "periode", "startperiode", "drempel", "fictief", "clusterniveau", "strategie", "plankeuze"],
