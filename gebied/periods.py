@@ -5,6 +5,7 @@ Labels: ``2027-K1`` (kwartaal), ``2027-03`` (maand), ``2027-H1`` (halfjaar), ``2
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from gebied.errors import GebiedError
@@ -86,3 +87,17 @@ def period_number(value: object, *, start: str = "2027-K1", periode: str = "kwar
     if number < 1:
         raise GebiedError(f"periode '{value}' ligt vóór de startperiode {start}")
     return number
+
+
+def date_period(value: str, *, start: str = "2027-K1", periode: str = "kwartaal") -> int:
+    """Period number of a date ``JJJJ-MM-DD`` (0 or less for a date before ``start``).
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is not an ISO date.
+    """
+    day = datetime.date.fromisoformat(str(value).strip())
+    n = PER_JAAR[check_periode(periode)]
+    y0, s0 = _split(start, periode)
+    return (day.year * n + (day.month - 1) * n // 12) - (y0 * n + s0) + 1

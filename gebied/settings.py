@@ -13,8 +13,19 @@ from typing import Any
 
 import tomli_w
 
-from gebied.codes import DEFAULT_CAPACITY, STRATEGIES
+from gebied.codes import (
+    DEFAULT_CAPACITY,
+    JOIN_DISTANCE,
+    MAX_CLUSTER_SIZE,
+    MIN_CLUSTER_SIZE,
+    NEIGHBOUR_DISTANCE,
+    STAGES,
+    STRATEGIES,
+    TARGET_CLUSTER_SIZE,
+)
 from gebied.errors import GebiedError
+from gebied.periods import PER_JAAR
+from gebied.privacy import DEFAULT_THRESHOLD, MIN_THRESHOLD
 
 
 @dataclass
@@ -22,21 +33,21 @@ class InvoerSettings:
     adressen: str = ""
     gebieden: list[str] = field(default_factory=list)
     programma: str = ""  # programme list (adres_id + status) joined onto BAG addresses
-    max_afstand: float = 50.0
+    max_afstand: float = JOIN_DISTANCE
 
 
 @dataclass
 class ClusterSettings:
     gebied: str = ""  # empty: the finest area layer given
-    min: int = 10
-    max: int = 150
-    doel: int = 60
+    min: int = MIN_CLUSTER_SIZE
+    max: int = MAX_CLUSTER_SIZE
+    doel: int = TARGET_CLUSTER_SIZE
     alle: bool = False
 
 
 @dataclass
 class VlaggenSettings:
-    afstand: float = 50.0
+    afstand: float = NEIGHBOUR_DISTANCE
 
 
 @dataclass
@@ -47,8 +58,13 @@ class PlanningSettings:
     start: str = "2027-K1"
     strategie: str = "plan"
     vast: str = ""
-    tijdslimiet: float = 5.0
-    seed: int = 0
+    doorstroom: list[str] = field(default_factory=lambda: ["plan", "gebied"])  # strategies with treintjes in flow
+    reserve: dict[str, float] = field(default_factory=dict)  # per stage kept free for requests
+    verzoeken: str = ""  # CSV with requests (opname_op_verzoek, herbeoordeling)
+    verzoek_termijn: int = 2  # periods a request may wait
+    doel_periode: int = 0  # capacity advice for this end period; 0: no advice
+    tijdslimiet: float = 5.0  # no longer used (kept so older plan.toml files still read)
+    seed: int = 0  # no longer used (kept so older plan.toml files still read)
 
 
 @dataclass
@@ -56,7 +72,7 @@ class UitvoerSettings:
     titel: str = "Lokaal plan van aanpak versterking"
     peildatum: str = ""
     niveau: str = ""  # area level of maps and public figures; empty: the cluster level
-    drempel: int = 10
+    drempel: int = DEFAULT_THRESHOLD
     pdf: bool = True
     fictief: bool = False
 
@@ -145,22 +161,27 @@ def dump_settings(settings: PlanSettings) -> str:
     return header + tomli_w.dumps(settings.to_dict())
 
 
-PERIODS = ("maand", "kwartaal", "halfjaar", "jaar")
-
-
 def check_settings(settings: PlanSettings) -> None:
     """Refuse settings that cannot work, before any data is read (Dutch GebiedError)."""
     c, p, u = settings.cluster, settings.planning, settings.uitvoer
-    if u.drempel < 5:
-        raise GebiedError(f"uitvoer.drempel (--drempel) moet minstens 5 zijn, niet {u.drempel} (CBS-regel voor kleine aantallen)")
+    if u.drempel < MIN_THRESHOLD:
+        raise GebiedError(f"uitvoer.drempel (--drempel) moet minstens {MIN_THRESHOLD} zijn, niet {u.drempel} (CBS-regel voor kleine aantallen)")
     if p.strategie not in STRATEGIES:
         raise GebiedError(f"planning.strategie (--strategie) '{p.strategie}' is onbekend; kies uit {', '.join(STRATEGIES)}")
-    if p.periode not in PERIODS:
-        raise GebiedError(f"planning.periode (--periode) '{p.periode}' is onbekend; kies uit {', '.join(PERIODS)}")
+    if p.periode not in PER_JAAR:
+        raise GebiedError(f"planning.periode (--periode) '{p.periode}' is onbekend; kies uit {', '.join(PER_JAAR)}")
     if not 1 <= c.min <= c.max:
         raise GebiedError(f"cluster.min ({c.min}) en cluster.max ({c.max}) moeten voldoen aan 1 ≤ min ≤ max")
+    for name in p.doorstroom:
+        if name not in STRATEGIES:
+            raise GebiedError(f"planning.doorstroom (--doorstroom): '{name}' is geen strategie; kies uit {', '.join(STRATEGIES)}")
+    for stage, value in p.reserve.items():
+        if stage not in STAGES or value < 0:
+            raise GebiedError(f"planning.reserve (--reserve): '{stage}={value}' is ongeldig; gebruik opname, beoordeling en uitvoering met een getal ≥ 0")
+    if p.verzoek_termijn < 0 or p.doel_periode < 0:
+        raise GebiedError("planning.verzoek_termijn (--verzoek-termijn) en planning.doel_periode (--doel-periode) moeten 0 of meer zijn")
     for stage, value in p.capaciteit.items():
-        if stage not in ("opname", "beoordeling", "uitvoering") or value <= 0:
+        if stage not in STAGES or value <= 0:
             raise GebiedError(
                 f"planning.capaciteit: '{stage}={value}' is ongeldig; gebruik opname, beoordeling en uitvoering met een getal > 0"
             )

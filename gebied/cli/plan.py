@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from gebied.cli.common import command, console, parse_mapping
+from gebied.cli.schedule import parse_flow, print_advice
 from gebied.cli.steps import GEBIEDEN_HELP, PROGRAMMA_HELP
 from gebied.demo.region import write_demo_inputs
 from gebied.pipeline.run import STEPS, PlanResult, Renderer, run_plan
@@ -56,6 +57,10 @@ COMPARISON_ROWS = {
     "buur_ongelijkheid_incl_gereed": "idem incl. gereed",
     "grootste_stuwmeer": "grootste stuwmeer",
     "aandeel_vol_uitvoering": "aandeel vol uitvoering",
+    "duidelijkheid_gemiddeld": "duidelijkheid gem. (periode)",
+    "doorlooptijd_gemiddeld": "doorlooptijd gem.",
+    "wachttijd_gemiddeld": "wachttijd tussen fasen gem.",
+    "verzoek_wachttijd_gemiddeld": "wachttijd verzoeken gem.",
 }
 
 
@@ -71,6 +76,11 @@ def _print_result(result: PlanResult, uit: Path) -> None:
             continue
         table.add_row(label, *("" if v is None else f"{v:.2f}" for v in values))
     console.print(table)
+    if "capaciteitsadvies" in result.planning_info:
+        print_advice(result.planning_info["capaciteitsadvies"])
+    elif metrics:
+        last = metrics[next(iter(metrics))].get("laatste_periode")
+        console.print(f"Met de opgegeven capaciteit is het programma gereed in periode {last}.")
     console.print(f"Geschreven in [bold]{uit}[/]: {', '.join(result.files)}")
 
 
@@ -92,6 +102,10 @@ def plan_command(renderers: RendererFactory) -> Callable[..., None]:
         strategie: Annotated[Optional[str], typer.Option("--strategie", help="plan, risico of gebied.")] = None,
         vast: Annotated[Optional[Path], typer.Option("--vast", help="CSV met vaste prioriteiten of startperioden.")] = None,
         start: Annotated[Optional[str], typer.Option("--start", help="Eerste periode, bv. 2027-K1.")] = None,
+        doorstroom: Annotated[Optional[str], typer.Option("--doorstroom", help="Strategieën met doorstromende treintjes, bv. plan,gebied; 'geen' voor geen.")] = None,
+        verzoeken: Annotated[Optional[Path], typer.Option("--verzoeken", help="CSV met verzoeken (adres_id of x/y, soort, datum).")] = None,
+        reserve: Annotated[Optional[str], typer.Option("--reserve", help="Capaciteit per periode vrij voor verzoeken, bv. opname=20,beoordeling=20.")] = None,
+        doel_periode: Annotated[Optional[int], typer.Option("--doel-periode", help="Capaciteitsadvies voor gereed in deze periode (nummer).")] = None,
         drempel: Annotated[Optional[int], typer.Option("--drempel", help="Kleinste getal dat publiek getoond wordt (standaard 10, minimaal 5).")] = None,
         titel: Annotated[Optional[str], typer.Option("--titel", help="Titel van kaart en rapport.")] = None,
         peildatum: Annotated[Optional[str], typer.Option("--peildatum", help="Datum van de gegevens, getoond op kaarten en rapport (bv. 2026-11-01).")] = None,
@@ -110,6 +124,10 @@ def plan_command(renderers: RendererFactory) -> Callable[..., None]:
             strategie=strategie,
             vast=str(vast) if vast else None,
             start=start,
+            doorstroom=parse_flow(doorstroom) if doorstroom is not None else None,
+            verzoeken=str(verzoeken) if verzoeken else None,
+            reserve=parse_mapping(reserve, option="--reserve") if reserve else None,
+            doel_periode=doel_periode,
         )
         settings.override("uitvoer", drempel=drempel, titel=titel, peildatum=peildatum, pdf=False if geen_pdf else None)
         _run(settings, uit, renderers())

@@ -17,7 +17,7 @@ from gebied.codes import STRATEGIES
 from gebied.errors import GebiedError
 from gebied.io import read_raw_table, read_vector, write_table
 from gebied.outdir import atomic_dir
-from gebied.schedule.run import compare, schedule
+from gebied.schedule.run import advise, compare, schedule
 from gebied.validate import validate_addresses
 
 #: Metrics shown in the comparison table, with Dutch labels.
@@ -29,6 +29,10 @@ TABLE_METRICS = {
     "buur_ongelijkheid": "buur-ongelijkheid",
     "grootste_stuwmeer": "grootste stuwmeer",
     "aandeel_vol_uitvoering": "perioden vol (uitv.)",
+    "duidelijkheid_gemiddeld": "duidelijkheid gem.",
+    "doorlooptijd_gemiddeld": "doorlooptijd gem.",
+    "wachttijd_gemiddeld": "wachttijd gem.",
+    "verzoek_wachttijd_gemiddeld": "wachttijd verzoeken",
 }
 
 
@@ -80,7 +84,11 @@ def planning(
     start: Annotated[str, typer.Option("--start", help="Eerste periode, bijvoorbeeld 2027-K1.")] = "2027-K1",
     gewicht: Annotated[Optional[float], typer.Option("--gewicht", help="plan: gewicht van veiligheid (P50 eerst) tegenover gelijkheid tussen buren, 0 … 1; zonder deze optie kiest plan zelf de meest gelijke planning binnen de veiligheidsgrenzen.")] = None,
     werk_aandeel: Annotated[float | None, typer.Option("--werk-aandeel", help="Verwacht aandeel met maatregelen bij onbekende uitkomst (standaard: uit de data).")] = None,
-    tijdslimiet: Annotated[float, typer.Option("--tijdslimiet", help="plan: rekentijd van de optimalisatie in seconden.")] = 5.0,
+    doorstroom: Annotated[str, typer.Option("--doorstroom", help="Strategieën waarin treintjes doorstromen (fasen in opeenvolgende perioden), bv. plan,gebied; 'geen' voor geen.")] = "plan,gebied",
+    verzoeken: Annotated[Path | None, typer.Option("--verzoeken", help="CSV met verzoeken: adres_id (of x en y), soort (opname_op_verzoek of herbeoordeling), datum.")] = None,
+    reserve: Annotated[str | None, typer.Option("--reserve", help="Capaciteit per periode die vrij blijft voor verzoeken, bv. opname=20,beoordeling=20.")] = None,
+    verzoek_termijn: Annotated[int, typer.Option("--verzoek-termijn", help="Perioden die een verzoek hooguit mag wachten.")] = 2,
+    doel_periode: Annotated[int | None, typer.Option("--doel-periode", help="Capaciteitsadvies: de kleinste capaciteit waarmee alles in deze periode (nummer) gereed is.")] = None,
     vergelijk: Annotated[bool, typer.Option("--vergelijk", help="Reken alle strategieën door en toon de vergelijking.")] = False,
 ) -> None:
     """Plan de treintjes binnen de capaciteit per fase en periode, en vergelijk strategieën."""
@@ -88,14 +96,21 @@ def planning(
         raise GebiedError(f"onbekende strategie '{strategie}'; kies uit {', '.join(STRATEGIES)}")
     cap = str(capaciteit_bestand) if capaciteit_bestand else parse_mapping(capaciteit, option="--capaciteit")
     addresses = read_clustered(geclusterd)
+    flow = parse_flow(doorstroom)
     options = dict(
-        periode=periode, start=start, fixed=str(vast) if vast else None,
-        works_share=werk_aandeel, weight=gewicht, time_limit=tijdslimiet,
+        periode=periode, start=start, fixed=str(vast) if vast else None, works_share=werk_aandeel,
+        reserve=parse_mapping(reserve, option="--reserve") if reserve else None,
+        requests=str(verzoeken) if verzoeken else None, request_target=verzoek_termijn,
     )
     if vergelijk:
-        runs = compare(addresses, None, cap, lead=strategie, **options)
+        runs = compare(addresses, None, cap, lead=strategie, flow=flow, weight=gewicht, **options)
     else:
-        runs = {strategie: schedule(addresses, None, cap, strategy=strategie, **options)}
+        runs = {strategie: schedule(addresses, None, cap, strategy=strategie, flow=strategie in flow, weight=gewicht, **options)}
+    advice = None
+    if doel_periode is not None:
+        if capaciteit_bestand:
+            raise GebiedError("--doel-periode werkt met --capaciteit, niet met --capaciteit-bestand")
+        advice = advise(addresses, None, cap, target=doel_periode, strategy=strategie, flow=strategie in flow, weight=gewicht, **options)
     main = runs[strategie]
     metrics = {name: {k: _json_safe(v) for k, v in r.metrics.items()} for name, r in runs.items()}
     with atomic_dir(uit) as tmp:
@@ -103,12 +118,44 @@ def planning(
         write_table(main.clusters, tmp / "clusters.csv")
         write_table(main.periods, tmp / "perioden.csv")
         payload = {"strategie": strategie, "periode": periode, "start": start, "strategieen": metrics}
+        if advice is not None:
+            payload["capaciteitsadvies"] = advice
+        if main.requests is not None:
+            write_table(main.requests, tmp / "verzoeken.csv")
         (tmp / "metrics.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
     m = main.metrics
     console.print(
         f"Planning '{strategie}': {m['adressen']} adressen in {main.clusters.shape[0]} clusters, "
         f"laatste periode {m['laatste_periode']}, gemiddeld gereed in periode {m['gereed_gemiddeld']:.1f}"
     )
+    if main.requests is not None and len(main.requests):
+        r = main.metrics
+        console.print(
+            f"Verzoeken: {r['verzoeken']}, gemiddeld {r['verzoek_wachttijd_gemiddeld']:.1f} perioden wachttijd, "
+            f"{r['verzoeken_binnen_termijn']:.0%} binnen de termijn van {verzoek_termijn} perioden"
+        )
+    if advice is not None:
+        print_advice(advice)
     if vergelijk:
         print_comparison(metrics)
     console.print(f"Geschreven: {uit}")
+
+
+def parse_flow(text: str) -> list[str]:
+    """The strategies of ``--doorstroom`` ("geen" for none)."""
+    names = [] if text.strip().lower() == "geen" else [t.strip() for t in text.split(",") if t.strip()]
+    unknown = [n for n in names if n not in STRATEGIES]
+    if unknown:
+        raise GebiedError(f"--doorstroom: '{unknown[0]}' is geen strategie; kies uit {', '.join(STRATEGIES)} of 'geen'")
+    return names
+
+
+def print_advice(advice: dict) -> None:
+    """Print the capacity advice in Dutch."""
+    cap = ", ".join(f"{k}={v:g}" for k, v in advice["capaciteit"].items())
+    console.print(
+        f"Met de opgegeven capaciteit is het programma gereed in periode {advice['eind_periode_gegeven']}. "
+        f"Capaciteitsadvies voor gereed in periode {advice['doel_periode']}: {cap} per periode "
+        f"(factor {advice['factor']:.2f}; gereed in periode {advice['eind_periode']}, "
+        f"met 5% minder in periode {advice['eind_periode_bij_5_procent_minder']})."
+    )

@@ -36,7 +36,7 @@ from gebied.pipeline.qgis_styles import plan_styles, write_styles
 from gebied.report.render import render_report, write_pdf, write_report
 from gebied.schedule.model import read_fixed
 from gebied.schedule.priorities import as_fixed, read_priorities, write_priorities
-from gebied.schedule.run import compare
+from gebied.schedule.run import advise, compare, schedule_info
 from gebied.settings import PlanSettings, check_settings, dump_settings
 
 #: A renderer draws one output file from the plan layers: (layers, settings, path) -> None.
@@ -57,11 +57,43 @@ STEPS = (
 
 @dataclass
 class PlanResult:
-    """What a plan run produced (also written to the output folder)."""
+    """What a plan run produced (also written to the output folder).
+
+    Attributes
+    ----------
+    layers
+        The plan.gpkg layers: ``adressen``, ``clusters``, ``gebieden``, ``vlaggen``,
+        ``planning``, ``plan_info``.
+    metrics
+        ``{strategie: {maat: waarde}}`` (metrics.json).
+    comparison
+        One row of metrics per strategy (vergelijking.csv).
+    flags_per_area
+        Flags per area of the cluster level (vlaggen_per_gebied.csv).
+    cooperation_matrix
+        Addresses per NCG phase and IMG status (samenwerkingsmatrix.csv).
+    signals
+        ``{naam: adressen}`` signal lists (``signalen/*.csv``).
+    planning_levels
+        The recommended planning level per place (:func:`gebied.clusters.level.planning_level`).
+    strategy_periods
+        The ``planning`` table of every strategy, with a column ``strategie``.
+    planning_info
+        How the plan was chosen (:func:`gebied.schedule.run.schedule_info`): candidates,
+        flow trade-off, requests and the capacity advice (planning_info.json).
+    files
+        The files written, relative to the output folder (set by :func:`run_plan`).
+    """
 
     layers: dict[str, pd.DataFrame]
     metrics: dict[str, Any]
     comparison: pd.DataFrame
+    flags_per_area: pd.DataFrame
+    cooperation_matrix: pd.DataFrame
+    signals: dict[str, pd.DataFrame]
+    planning_levels: pd.DataFrame
+    strategy_periods: pd.DataFrame
+    planning_info: dict[str, Any] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
 
@@ -140,20 +172,20 @@ def build_layers(
     step(STEPS[5])
     p = settings.planning
     fixed = _fixed_input(settings, stored_priorities)
-    runs = compare(
-        clustered,
-        None,
-        p.capaciteit_bestand or p.capaciteit,
-        lead=p.strategie,
-        periode=p.periode,
-        start=p.start,
-        fixed=fixed,
-        seed=p.seed,
-        time_limit=p.tijdslimiet,
+    options = dict(
+        periode=p.periode, start=p.start, fixed=fixed, reserve=p.reserve or None,
+        requests=p.verzoeken or None, request_target=p.verzoek_termijn,
     )
+    runs = compare(clustered, None, p.capaciteit_bestand or p.capaciteit, lead=p.strategie, flow=p.doorstroom, **options)
     result = runs[p.strategie]
     metrics = {name: run.metrics for name, run in runs.items()}
     comparison = pd.DataFrame(metrics).T.rename_axis("strategie").reset_index()
+    planning_info = schedule_info(runs, p.strategie)
+    if p.doel_periode:
+        planning_info["capaciteitsadvies"] = advise(
+            clustered, None, p.capaciteit, target=p.doel_periode, strategy=p.strategie,
+            flow=p.strategie in p.doorstroom, **options,
+        )
     scheduled = result.addresses
 
     clusters = summarize_clusters(scheduled, area_column=area_column, areas=areas[level])
@@ -195,16 +227,17 @@ def build_layers(
         "planning": result.periods,
         "plan_info": info,
     }
-    extra = {
-        "vlaggen_per_gebied": flags_per_area,
-        "samenwerkingsmatrix": matrix,
-        "signalen": signals,
-        "planningsniveaus": levels,
-    }
-    extra["strategie_perioden"] = pd.concat(
-        [run.periods.assign(strategie=name) for name, run in runs.items()], ignore_index=True
+    return PlanResult(
+        layers=layers,
+        metrics=metrics,
+        comparison=comparison,
+        flags_per_area=flags_per_area,
+        cooperation_matrix=matrix,
+        signals=signals,
+        planning_levels=levels,
+        strategy_periods=pd.concat([run.periods.assign(strategie=name) for name, run in runs.items()], ignore_index=True),
+        planning_info=planning_info,
     )
-    return PlanResult(layers=layers | {"_extra": extra}, metrics=metrics, comparison=comparison)
 
 
 def plan_inputs(settings: PlanSettings) -> list[Path]:
@@ -240,7 +273,6 @@ def run_plan(
     check_output_dir(out_dir, inputs=inputs)  # before any work: refuse a folder we may not replace
     stored = read_priorities(Path(out_dir) / "plan.gpkg")
     result = build_layers(settings, step, stored_priorities=stored)
-    extra = result.layers.pop("_extra")
     with atomic_dir(out_dir, inputs=inputs) as tmp:
         step(STEPS[6])
         write_layers(result.layers, tmp / "plan.gpkg")
@@ -252,11 +284,16 @@ def run_plan(
         )
         (tmp / "plan.toml").write_text(dump_settings(settings), encoding="utf-8")
         result.comparison.to_csv(tmp / "vergelijking.csv", index=False, lineterminator="\n")
-        extra["samenwerkingsmatrix"].to_csv(tmp / "samenwerkingsmatrix.csv", lineterminator="\n")
-        extra["vlaggen_per_gebied"].to_csv(tmp / "vlaggen_per_gebied.csv", index=False, lineterminator="\n")
+        (tmp / "planning_info.json").write_text(
+            json.dumps(result.planning_info, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        if result.planning_info.get("verzoeken"):
+            pd.DataFrame(result.planning_info["verzoeken"]).to_csv(tmp / "verzoeken.csv", index=False, lineterminator="\n")
+        result.cooperation_matrix.to_csv(tmp / "samenwerkingsmatrix.csv", lineterminator="\n")
+        result.flags_per_area.to_csv(tmp / "vlaggen_per_gebied.csv", index=False, lineterminator="\n")
         signal_dir = tmp / "signalen"
         signal_dir.mkdir()
-        for name, frame in extra["signalen"].items():
+        for name, frame in result.signals.items():
             pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).to_csv(
                 signal_dir / f"{name}.csv", index=False, lineterminator="\n"
             )
@@ -269,13 +306,14 @@ def run_plan(
             result.layers,
             metrics=result.metrics,
             comparison=result.comparison,
-            planning_levels=extra["planningsniveaus"],
-            cooperation_matrix=extra["samenwerkingsmatrix"],
-            signal_counts={k: len(v) for k, v in extra["signalen"].items()},
-            flag_summary=extra["vlaggen_per_gebied"],
+            planning_levels=result.planning_levels,
+            cooperation_matrix=result.cooperation_matrix,
+            signal_counts={k: len(v) for k, v in result.signals.items()},
+            flag_summary=result.flags_per_area,
             settings=settings.to_dict(),
             threshold=settings.uitvoer.drempel,
-            strategy_periods=extra["strategie_perioden"],
+            strategy_periods=result.strategy_periods,
+            planning_info=result.planning_info,
         )
         write_report(html, tmp / "rapport.html")
         if settings.uitvoer.pdf:

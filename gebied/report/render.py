@@ -35,6 +35,7 @@ from gebied.report.flags import (
 )
 from gebied.report.format import METRIC_LABELS, PERIOD_METRICS, fmt_int
 from gebied.report.maps import area_maps, choose_map_level
+from gebied.report.planning import planning_context
 from gebied.report.public import info_table, public_table, settings_table
 from gebied.report.sections import (
     area_names,
@@ -142,6 +143,7 @@ def render_report(
     settings: Mapping[str, object] | None,
     threshold: int = 10,
     strategy_periods: pd.DataFrame | None = None,
+    planning_info: Mapping[str, object] | None = None,
 ) -> str:
     """Render the lokaal plan van aanpak as one self-contained HTML document.
 
@@ -167,6 +169,9 @@ def render_report(
         Optional long schedule per strategy and period (as ``comparison`` in its long
         form), for the chart of work and backlog per strategy when ``comparison`` holds
         one row per strategy.
+    planning_info
+        How the plan was made (:func:`gebied.schedule.run.schedule_info`): the equality and
+        flow trade-off curves, the requests and the capacity advice.
 
     Returns
     -------
@@ -215,6 +220,7 @@ def render_report(
         "maten_grafiek": metrics_chart(metrics, PERIOD_METRICS, METRIC_LABELS),
         "maten_tabel": metrics_table(metrics),
         "vergelijking_tabel": comparison_table(per_period, labels),
+        **planning_context(planning_info or {}),
         "hotspot_tabel": hotspot_table(layers, flag_summary),
         "vlaggen_tabel": flag_table(flag_summary, layers.get("vlaggen")),
         "samenwerking_tabel": cooperation_table(cooperation_matrix, adressen),

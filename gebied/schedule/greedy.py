@@ -112,18 +112,90 @@ def make_units(pop: Population, *, size: int | None, cap_min: np.ndarray, core: 
     )
 
 
-def _fit(remaining: np.ndarray, stage: int, need: int, earliest: int) -> int:
-    """First period (1-based) ≥ earliest with room for ``need`` at ``stage``."""
-    col = remaining[earliest - 1 :, stage]
-    hits = np.flatnonzero(col >= need)
-    if not len(hits):
-        raise GebiedError("de planning past niet binnen de horizon; verhoog de capaciteit")
-    return earliest + int(hits[0])
+class HorizonError(GebiedError):
+    """The plan does not fit within the capacity table's horizon (the caller may extend it)."""
 
 
-def pack(units: Units, order: np.ndarray, cap: np.ndarray, groups: Groups | None = None) -> np.ndarray:
+_NO_ROOM = "de planning past niet binnen de horizon; verhoog de capaciteit"
+
+
+class _Room:
+    """Capacity left per stage and period (plain lists: fast for one unit at a time), with
+    per stage the first period that still has any room."""
+
+    def __init__(self, cap: np.ndarray) -> None:
+        self.left = [cap[:, s].tolist() for s in range(3)]
+        self.horizon = len(cap)
+        self.low = [0, 0, 0]
+
+    def _advance(self, s: int) -> None:
+        col, t = self.left[s], self.low[s]
+        while t < self.horizon and col[t] <= 0:
+            t += 1
+        self.low[s] = t
+
+    def take(self, s: int, t: int, need: int) -> None:
+        """Use ``need`` at stage ``s`` in period index ``t`` (0-based)."""
+        self.left[s][t] -= need
+        if t == self.low[s]:
+            self._advance(s)
+
+    def fit(self, s: int, need: int, t: int) -> int:
+        """First period index ≥ t (0-based) with room for ``need`` at stage ``s``."""
+        col = self.left[s]
+        t = max(t, self.low[s])
+        while t < self.horizon and col[t] < need:
+            t += 1
+        if t >= self.horizon:
+            raise HorizonError(_NO_ROOM)
+        return t
+
+    def fit_chain(self, chain: list[int], need: np.ndarray, t: int, max_wait: int) -> list[int]:
+        """Period indices for the stages ``chain`` of one unit: the first stage as early as
+        possible from ``t`` such that each next stage follows within ``max_wait`` idle
+        periods (0: consecutive periods, a treintje in flow)."""
+        needs = [int(need[s]) for s in chain]
+        cols = [self.left[s] for s in chain]
+        span = len(chain)
+        t = max([t, *(self.low[s] - j for j, s in enumerate(chain))])
+        if max_wait == 0:
+            while t + span <= self.horizon:
+                for j in range(span):
+                    if cols[j][t + j] < needs[j]:
+                        break
+                else:
+                    return [t + j for j in range(span)]
+                t += 1
+            raise HorizonError(_NO_ROOM)
+
+        def follow(j: int, lo: int) -> list[int] | None:
+            if j == span:
+                return []
+            for u in range(lo, min(lo + max_wait + 1, self.horizon)):
+                if cols[j][u] >= needs[j]:
+                    rest = follow(j + 1, u + 1)
+                    if rest is not None:
+                        return [u, *rest]
+            return None
+
+        while t < self.horizon:
+            if cols[0][t] >= needs[0]:
+                rest = follow(1, t + 1)
+                if rest is not None:
+                    return [t, *rest]
+            t += 1
+        raise HorizonError(_NO_ROOM)
+
+
+def pack(
+    units: Units, order: np.ndarray, cap: np.ndarray, groups: Groups | None = None, *, max_wait: int | None = None
+) -> np.ndarray:
     """Greedy list scheduling: each unit, in ``order``, gets for each stage it needs the
     first period with room, after its previous stage.
+
+    With ``max_wait`` (flow, a treintje) a unit starts only when each next stage can follow
+    within ``max_wait`` idle periods (0: in consecutive periods), so upstream stages are
+    paced to the capacity downstream.
 
     Fixed group starts are placed first and exactly; a group's later units never start
     before its first unit; groups with a priority start in priority order.
@@ -133,7 +205,8 @@ def pack(units: Units, order: np.ndarray, cap: np.ndarray, groups: Groups | None
     numpy.ndarray
         (units, 3) period per stage, 0 where the unit does not need the stage.
     """
-    remaining = cap.copy()
+    room = _Room(cap)
+    loads = units.load.tolist()
     periods = np.zeros((len(units.load), 3), dtype=np.int64)
     needs = units.load > 0
     done = np.zeros(len(units.load), dtype=bool)
@@ -144,31 +217,38 @@ def pack(units: Units, order: np.ndarray, cap: np.ndarray, groups: Groups | None
         group_of[us] = g
 
     def place(u: int, first_at: int | None = None) -> None:
-        t = earliest[u]
-        for s in range(3):
-            if not needs[u, s]:
-                continue
+        load = loads[u]
+        chain = [s for s in range(3) if load[s] > 0]
+        t = int(earliest[u]) - 1  # period index, 0-based
+        if max_wait is not None and first_at is None:
+            for s, p in zip(chain, room.fit_chain(chain, units.load[u], t, max_wait)):
+                room.take(s, p, load[s])
+                periods[u, s] = p + 1
+            done[u] = True
+            return
+        for s in chain:
             if first_at is not None:
-                if remaining[first_at - 1, s] < units.load[u, s]:
+                if first_at > room.horizon or room.left[s][first_at - 1] < load[s]:
                     raise GebiedError(
                         f"vaste startperiode {first_at} voor '{groups.names[group_of[u]]}' past niet: "
                         f"de {STAGES[s]}-capaciteit van die periode is al vol of te klein",
                         column="start_periode",
                     )
-                t = first_at
+                t = first_at - 1
                 first_at = None
             else:
-                t = _fit(remaining, s, units.load[u, s], t)
-            remaining[t - 1, s] -= units.load[u, s]
-            periods[u, s] = t
+                t = room.fit(s, load[s], t)
+            room.take(s, t, load[s])
+            periods[u, s] = t + 1
             t += 1
         done[u] = True
 
     group_start = {}
     # fixed starts first, at exactly their period
+    position = {int(u): k for k, u in enumerate(order)}
     for g, us in enumerate(groups.units):
         if groups.start[g] and len(us):
-            first = min(us, key=lambda u: list(order).index(u) if u in order else 0)
+            first = min(us, key=lambda u: position.get(int(u), 0))
             place(first, first_at=groups.start[g])
             group_start[g] = groups.start[g]
     # priorities: the first units of prioritised groups go to the front, in priority order

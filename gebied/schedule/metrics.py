@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gebied.codes import STAGES
+from gebied.codes import NEIGHBOUR_DISTANCE, STAGES
 from gebied.neighbours import neighbour_pairs
 from gebied.periods import period_label
+from gebied.schedule.measures import flow_columns
 from gebied.schedule.model import SCALE
 
 #: Work counts as full capacity from this share of the capacity on.
@@ -85,7 +86,9 @@ def backlog(addresses: pd.DataFrame, stage: str, horizon: int) -> np.ndarray:
     return np.cumsum(counts)[1 : horizon + 1].astype(int)
 
 
-def compute_metrics(addresses: pd.DataFrame, periods: pd.DataFrame, *, distance: float = 50.0) -> dict[str, float]:
+def compute_metrics(
+    addresses: pd.DataFrame, periods: pd.DataFrame, *, distance: float = NEIGHBOUR_DISTANCE, pairs: np.ndarray | None = None
+) -> dict[str, float]:
     """Metrics of a schedule from its per-address output and its period table.
 
     Returns a flat dict: mean and 90th percentile of ``gereed_periode`` for P50 addresses
@@ -95,7 +98,13 @@ def compute_metrics(addresses: pd.DataFrame, periods: pd.DataFrame, *, distance:
     also counts pairs with an address done before the plan, ``gereed_periode`` 0);
     ``grootste_stuwmeer`` (largest backlog before beoordeling or uitvoering in any period);
     ``aandeel_vol_S`` (share of the periods 1 … last in which stage S used at least 95% of
-    its capacity); and counts.
+    its capacity); the flow measures of :mod:`gebied.schedule.measures` as means
+    (``duidelijkheid_gemiddeld`` over addresses with a planned beoordeling,
+    ``doorlooptijd_gemiddeld`` over addresses with a planned stage, ``wachttijd_gemiddeld``
+    and ``wachttijd_max`` over addresses with more than one planned stage); and counts.
+
+    ``pairs`` (positions i, j within the scheduled programme addresses, as from
+    :func:`gebied.neighbours.neighbour_pairs` on them) skips the neighbour search.
     """
     gereed = pd.to_numeric(addresses["gereed_periode"], errors="coerce")
     scheduled = gereed.notna().to_numpy()
@@ -109,9 +118,11 @@ def compute_metrics(addresses: pd.DataFrame, periods: pd.DataFrame, *, distance:
 
     programme = scheduled & addresses["ncg_fase"].astype("string").notna().to_numpy()
     sub = addresses.iloc[np.flatnonzero(programme)]
-    pairs = neighbour_pairs(sub, distance=distance) if len(sub) > 1 else pd.DataFrame({"i": [], "j": []})
+    if pairs is None:
+        found = neighbour_pairs(sub, distance=distance) if len(sub) > 1 else pd.DataFrame({"i": [], "j": []})
+        pairs = np.c_[found["i"].to_numpy(int), found["j"].to_numpy(int)].reshape(-1, 2)
     gs = g[programme]
-    gi, gj = gs[pairs["i"].to_numpy(int)], gs[pairs["j"].to_numpy(int)]
+    gi, gj = gs[pairs[:, 0]], gs[pairs[:, 1]]
     diffs_all = np.abs(gi - gj)
     diffs = diffs_all[(gi >= 1) & (gj >= 1)]  # both still have work in the plan
     horizon = int(np.nanmax(np.r_[g[scheduled], 1.0])) if scheduled.any() else 1
@@ -135,7 +146,27 @@ def compute_metrics(addresses: pd.DataFrame, periods: pd.DataFrame, *, distance:
         cap = per[f"{s}_capaciteit"].to_numpy(float)
         work = recomputed_work(addresses, s, horizon)
         metrics[f"aandeel_vol_{s}"] = float(np.mean(work >= FULL_SHARE * cap)) if len(cap) else 0.0
-    return metrics
+    return metrics | flow_metrics(addresses.iloc[np.flatnonzero(scheduled)])
+
+
+def flow_metrics(addresses: pd.DataFrame) -> dict[str, float]:
+    """Means of the flow measures (see :func:`compute_metrics`) from the stage periods."""
+    per = np.column_stack([np.nan_to_num(v, nan=0.0) for v in _period_columns(addresses).values()]).astype(np.int64)
+    per = per.reshape(-1, 3)
+    cols = flow_columns(per)
+    multi = (per > 0).sum(axis=1) > 1
+
+    def mean(values: np.ndarray) -> float:
+        values = values[~np.isnan(values)]
+        return float(values.mean()) if len(values) else 0.0
+
+    wait = cols["wachttijd"][multi]
+    return {
+        "duidelijkheid_gemiddeld": mean(np.where(per[:, 1] > 0, per[:, 1], np.nan).astype(float)),
+        "doorlooptijd_gemiddeld": mean(cols["doorlooptijd"]),
+        "wachttijd_gemiddeld": mean(wait),
+        "wachttijd_max": int(np.nanmax(wait)) if len(wait) else 0,
+    }
 
 
 def recomputed_work(addresses: pd.DataFrame, stage: str, horizon: int) -> np.ndarray:

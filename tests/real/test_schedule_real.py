@@ -28,7 +28,7 @@ def clustered(programma):
 def runs(clustered):
     out = {}
     for strategy in ("risico", "plan"):
-        out[strategy] = schedule(clustered, None, CAPACITY, strategy=strategy, time_limit=5)
+        out[strategy] = schedule(clustered, None, CAPACITY, strategy=strategy)
     return out
 
 

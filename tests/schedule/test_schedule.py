@@ -84,7 +84,7 @@ def check_invariants(result, cap_per_period: dict[str, float]) -> None:
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_invariants_per_strategy(strategy):
     a = programme(160)
-    r = schedule(a, None, CAP, strategy=strategy, time_limit=1)
+    r = schedule(a, None, CAP, strategy=strategy)
     check_invariants(r, CAP)
     assert r.metrics["adressen"] == int((a["cluster_id"].notna() & a["ncg_fase"].notna()).sum())
 
@@ -92,7 +92,7 @@ def test_invariants_per_strategy(strategy):
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_metrics_recomputed_from_output(strategy):
     a = programme(140, seed=3)
-    r = schedule(a, None, CAP, strategy=strategy, time_limit=1)
+    r = schedule(a, None, CAP, strategy=strategy)
     again = compute_metrics(r.addresses, r.periods)
     for key, value in r.metrics.items():
         if key in again:
@@ -112,7 +112,7 @@ def test_metrics_recomputed_from_output(strategy):
 
 def test_periods_table_matches_addresses():
     a = programme(150, seed=5)
-    r = schedule(a, None, CAP, strategy="plan", time_limit=1)
+    r = schedule(a, None, CAP, strategy="plan")
     p = r.periods
     assert (p["uitvoering_werk"] <= p["uitvoering_capaciteit"] + 1e-9).all()
     assert p["gereed_cumulatief"].iloc[-1] == r.metrics["adressen"]
@@ -141,7 +141,7 @@ def test_fixed_priorities_and_start(tmp_path):
     fixed = tmp_path / "vast.csv"
     fixed.write_text(f"cluster_id,prioriteit,start_periode\n{first},1,\n{ids[1]},2,\n{late},,2027-K4\n", encoding="utf-8")
     for strategy in STRATEGIES:
-        r = schedule(a, None, CAP, strategy=strategy, fixed=fixed, time_limit=1)
+        r = schedule(a, None, CAP, strategy=strategy, fixed=fixed)
         check_invariants(r, CAP)
         c = r.clusters.set_index("cluster_id")
         assert c.loc[late, "start_periode"] == 4, strategy
@@ -195,7 +195,7 @@ def test_capacity_over_time(tmp_path):
     path = tmp_path / "cap.csv"
     path.write_text("periode,opname,beoordeling,uitvoering\n2027-K1,5,5,2\n2027-K3,20,20,10\n", encoding="utf-8")
     a = programme(150, seed=9)
-    r = schedule(a, None, str(path), strategy="plan", time_limit=1)
+    r = schedule(a, None, str(path), strategy="plan")
     p = r.periods.set_index("periode")
     assert (p.loc[[1, 2], "uitvoering_capaciteit"] == 2).all() and (p.loc[3:, "uitvoering_capaciteit"] == 10).all()
     assert (p["uitvoering_werk"] <= p["uitvoering_capaciteit"] + 1e-9).all()
@@ -232,7 +232,7 @@ def test_works_share_changes_load():
 def test_property_invariants(n, seed, cap, strategy):
     a = programme(n, seed=seed, cell=40.0)
     capacity = dict(zip(STAGES, map(float, cap)))
-    r = schedule(a, None, capacity, strategy=strategy, time_limit=0.5)
+    r = schedule(a, None, capacity, strategy=strategy)
     check_invariants(r, capacity)
 
 
@@ -249,7 +249,7 @@ def test_fixed_by_area_code(tmp_path):
     fixed = tmp_path / "vast.csv"
     fixed.write_text(f"gebied_code,prioriteit\n{areas[-1]},1\n{areas[0]},2\n", encoding="utf-8")
     for strategy in STRATEGIES:
-        r = schedule(a, None, CAP, strategy=strategy, fixed=fixed, time_limit=1)
+        r = schedule(a, None, CAP, strategy=strategy, fixed=fixed)
         out = r.addresses
         first = out[list(f"{s}_periode" for s in STAGES)].astype(float).min(axis=1)
         start = first.groupby(out["gebied_code"]).min()

@@ -25,7 +25,7 @@ def test_planning_vergelijk(tmp_path):
     a, path = _input(tmp_path)
     out = tmp_path / "planning"
     res = runner.invoke(app, ["planning", str(path), "--capaciteit", "opname=12,beoordeling=10,uitvoering=6",
-                              "--uit", str(out), "--vergelijk", "--tijdslimiet", "1"])
+                              "--uit", str(out), "--vergelijk"])
     assert res.exit_code == 0, res.output
     assert "buur-ongelijkheid" in res.output
     for name in ("adressen.csv", "clusters.csv", "perioden.csv", "metrics.json"):
