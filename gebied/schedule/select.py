@@ -93,7 +93,7 @@ def plan_candidates(
     """The weighted region-growing candidates (and the area order when given); with
     ``fine`` also candidates of address-sized parts for :data:`FINE_WEIGHTS`."""
     out = []
-    runs = [(plan_units, plan_groups, CANDIDATE_WEIGHTS, (True, False), "")]
+    runs = [(plan_units, plan_groups, CANDIDATE_WEIGHTS, (True,), "")]
     if fine is not None:
         runs.append((*fine, FINE_WEIGHTS, (True,), ", per adres"))
     for units, groups, weights, anchors, label in runs:
