@@ -21,6 +21,7 @@ import shapely
 
 from gebied.codes import INTEGER_COLUMNS
 from gebied.errors import GebiedError, GebiedNotice, GebiedWarning
+from gebied.frames import fmt_int
 from gebied.io import split_layer
 from gebied.validate import validate_addresses
 
@@ -150,7 +151,7 @@ def read_bag(
     warnings.warn(
         GebiedNotice(
             f"bestand {Path(split_layer(path)[0]).name} herkend als BAG (laag verblijfsobject): "
-            f"{len(frame):,} verblijfsobjecten binnen de gebieden gelezen".replace(",", ".")
+            f"{fmt_int(len(frame))} verblijfsobjecten binnen de gebieden gelezen"
         ),
         stacklevel=2,
     )

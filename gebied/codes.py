@@ -11,6 +11,15 @@ STRATEGIES: tuple[str, ...] = ("plan", "risico", "gebied")
 #: Default capacity: addresses per stage per quarter.
 DEFAULT_CAPACITY: dict[str, float] = {"opname": 400, "beoordeling": 400, "uitvoering": 150}
 
+#: Default cluster sizes (addresses): hard minimum, hard maximum and preferred size.
+MIN_CLUSTER_SIZE, MAX_CLUSTER_SIZE, TARGET_CLUSTER_SIZE = 10, 150, 60
+
+#: Default neighbour distance (m): addresses this close (or in one building) are neighbours.
+NEIGHBOUR_DISTANCE = 50.0
+
+#: Default distance (m) within which an address outside every area joins the nearest area.
+JOIN_DISTANCE = 50.0
+
 RISICOPROFIELEN: tuple[str, ...] = ("P50", "P90", "overig", "onbekend")
 
 #: NCG phases in chain order; ``gereed`` is the last step.

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from gebied.codes import IMG_LOPEND, IMG_STATUSSEN, NCG_FASE_OMSCHRIJVING, NCG_FASEN
+from gebied.frames import string_column
 
 GROEPEN: dict[str, str] = {
     "A": "NCG 1.2 met lopend IMG-dossier: samenwerking onwaarschijnlijk",
@@ -47,16 +48,10 @@ SIGNAL_TEXT: dict[str, str] = {
 }
 
 
-def _column(addresses: pd.DataFrame, name: str) -> pd.Series:
-    if name in addresses.columns:
-        return addresses[name].astype("string")
-    return pd.Series(pd.NA, index=addresses.index, dtype="string")
-
-
 def cooperation_groups(addresses: pd.DataFrame) -> pd.Series:
     """The cooperation group A–F per address (``<NA>`` without a running dossier at both)."""
-    fase = _column(addresses, "ncg_fase")
-    img = _column(addresses, "img_status")
+    fase = string_column(addresses, "ncg_fase")
+    img = string_column(addresses, "img_status")
     running = img.isin(IMG_LOPEND).fillna(False).to_numpy(bool)
     f = fase.fillna("").to_numpy(object)
     early_img = img.isin(("voorbereiding", "opname")).fillna(False).to_numpy(bool)
@@ -87,8 +82,8 @@ def cooperation_matrix(addresses: pd.DataFrame) -> pd.DataFrame:
     Rows follow the chain order, then ``niet in programma``; columns follow the IMG order,
     then ``onbekend`` when some status is empty; a ``totaal`` row and column close it.
     """
-    fase = _column(addresses, "ncg_fase").fillna(NOT_IN_PROGRAMME)
-    img = _column(addresses, "img_status").fillna(UNKNOWN)
+    fase = string_column(addresses, "ncg_fase").fillna(NOT_IN_PROGRAMME)
+    img = string_column(addresses, "img_status").fillna(UNKNOWN)
     table = pd.crosstab(fase, img)
     rows = [*NCG_FASEN, NOT_IN_PROGRAMME]
     cols = [*IMG_STATUSSEN] + ([UNKNOWN] if UNKNOWN in table.columns else [])
@@ -110,8 +105,8 @@ def damage_shares(addresses: pd.DataFrame) -> pd.DataFrame:
         and ``onbekend`` (empty status); columns ``aantal`` and ``aandeel`` (0–1) among the
         addresses in the programme (``ncg_fase`` set).
     """
-    in_prog = _column(addresses, "ncg_fase").notna()
-    img = _column(addresses, "img_status")[in_prog]
+    in_prog = string_column(addresses, "ncg_fase").notna()
+    img = string_column(addresses, "img_status")[in_prog]
     category = img.where(~img.isin(IMG_LOPEND), "lopend").fillna(UNKNOWN)
     counts = category.value_counts().reindex(["geen_melding", "afgehandeld", "lopend", UNKNOWN], fill_value=0)
     total = int(in_prog.sum())

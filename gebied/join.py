@@ -29,6 +29,7 @@ import shapely
 from scipy import ndimage
 
 from gebied.areas.read import prepare_areas, report_overlaps
+from gebied.codes import JOIN_DISTANCE
 from gebied.errors import GebiedError, GebiedWarning
 
 EMPTY_CELL = -2
@@ -175,7 +176,7 @@ class GridIndex:
 
 
 def assign_points(
-    points: np.ndarray | gpd.GeoSeries, areas: gpd.GeoDataFrame, *, max_distance: float = 50.0
+    points: np.ndarray | gpd.GeoSeries, areas: gpd.GeoDataFrame, *, max_distance: float = JOIN_DISTANCE
 ) -> tuple[np.ndarray, np.ndarray]:
     """Assign each point to one area.
 
@@ -239,7 +240,7 @@ def join_areas(
     addresses: gpd.GeoDataFrame,
     areas: Mapping[str, gpd.GeoDataFrame],
     *,
-    max_distance: float = 50.0,
+    max_distance: float = JOIN_DISTANCE,
 ) -> gpd.GeoDataFrame:
     """Join addresses to one or more area layers.
 

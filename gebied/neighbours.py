@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from gebied.codes import NEIGHBOUR_DISTANCE
+
 PAIR_COLUMNS = ("i", "j", "afstand_m", "zelfde_pand")
 
 
@@ -49,7 +51,7 @@ def _same_building_pairs(codes: np.ndarray) -> np.ndarray:
     return np.sort(pairs, axis=1)
 
 
-def neighbour_pairs(addresses: pd.DataFrame, *, distance: float = 50.0) -> pd.DataFrame:
+def neighbour_pairs(addresses: pd.DataFrame, *, distance: float = NEIGHBOUR_DISTANCE) -> pd.DataFrame:
     """Unique unordered neighbour pairs of addresses.
 
     Two addresses are neighbours when their points are at most ``distance`` metres apart

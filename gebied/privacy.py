@@ -3,33 +3,53 @@
 - a count from 1 to ``threshold - 1`` is shown as ``"< threshold"`` (primary suppression);
 - where a total and its parts are published, a single hidden part could be computed back by
   subtraction, so the smallest other part is hidden too (secondary suppression, ``×``);
+- a share whose numerator or denominator is hidden is hidden too (API records);
 - an area with fewer addresses than the threshold is merged into the neighbouring area of
   the same gemeente with which it shares the longest border, or hidden when it has none.
+
+Zero stays zero (it reveals no home).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from gebied.codes import NCG_FASEN
+from gebied.frames import is_missing
+
 #: The smallest threshold allowed (CBS publishes no counts below 5 for small areas).
 MIN_THRESHOLD = 5
+#: The threshold when none is given.
+DEFAULT_THRESHOLD = 10
 #: Display text of a secondarily suppressed cell.
 SECONDARY = "×"
+#: A published total (``in_programma``) and its parts (the phases) of an area: one hidden
+#: part could be computed back by subtraction.
+TOTAL_AND_PARTS: tuple[str, ...] = ("in_programma", *(f"fase_{f}" for f in NCG_FASEN))
+#: Shares of an area record and the counts they are built from.
+SHARES: dict[str, tuple[str, ...]] = {
+    "aandeel_gereed": ("gereed", "in_programma"),
+    "aandeel_met_vlag": ("aantal_adressen",),
+}
 
 
-def suppress(count: object, threshold: int) -> str:
-    """Display text of a count: ``"< threshold"`` for 1 … threshold-1, else the number."""
-    if count is None or (not isinstance(count, str) and pd.isna(count)):
+def suppress(count: object, threshold: int, *, number: Callable[[int], str] = str) -> str:
+    """Display text of a count: ``"< threshold"`` for 1 … threshold-1, else ``number(count)``.
+
+    ``–`` when the count is missing; ``number`` formats a shown count (e.g.
+    :func:`gebied.frames.fmt_int` for Dutch thousands separators).
+    """
+    if is_missing(count):
         return "–"
-    n = int(count)
+    n = int(count)  # type: ignore[call-overload]
     if 0 < n < threshold:
         return f"< {threshold}"
-    return str(n)
+    return number(n)
 
 
 def protect(values: np.ndarray, threshold: int, groups: Sequence[object] | None = None) -> np.ndarray:
@@ -70,6 +90,60 @@ def protect(values: np.ndarray, threshold: int, groups: Sequence[object] | None 
                 for j in range(k):
                     changed |= hide_smallest([(i, j) for i in rows])
     return hide
+
+
+def suppress_table(
+    values: np.ndarray, threshold: int, *, groups: Sequence[object] | None = None, number: Callable[[int], str] = str
+) -> list[list[str]]:
+    """Display texts of a table of counts (total in column 0): primary and secondary suppression.
+
+    See :func:`protect` for the table and ``groups``; :func:`suppress` for ``number``.
+    """
+    hide = protect(values, threshold, groups)
+    return [
+        [SECONDARY if h == 2 else suppress(v, threshold, number=number) for v, h in zip(row, hidden)]
+        for row, hidden in zip(values, hide)
+    ]
+
+
+def is_count_column(name: str) -> bool:
+    """Columns of the gebieden layer that count addresses or flags."""
+    return name.startswith(("aantal", "fase_", "uitkomst_", "risico_")) or name in ("in_programma", "gereed")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def suppress_record(record: Mapping[str, object], *, threshold: int) -> dict:
+    """A copy of an area record (API) with its small counts hidden; ``onderdrukt`` says whether any.
+
+    A count from 1 to ``threshold - 1`` becomes ``"< threshold"``; where that leaves a single
+    hidden part of :data:`TOTAL_AND_PARTS`, the smallest other part becomes ``"×"``; a share
+    built from a hidden count becomes None. Counts that stay shown stay numbers.
+    """
+    out = dict(record)
+    hidden = set()
+    label = f"< {threshold}"
+    for key, value in record.items():
+        if is_count_column(key) and _is_number(value) and 0 < value < threshold:  # type: ignore[operator]
+            out[key] = label
+            hidden.add(key)
+    block = [k for k in TOTAL_AND_PARTS if _is_number(record.get(k))]
+    if len(block) == len(TOTAL_AND_PARTS):
+        hide = protect(np.array([[int(record[k]) for k in block]]), threshold)  # type: ignore[call-overload]
+        for j, key in enumerate(block):
+            if hide[0, j] == 2:
+                out[key] = SECONDARY
+                hidden.add(key)
+    for share, parts in SHARES.items():
+        if share in out and any(p in hidden for p in parts):
+            out[share] = None
+            hidden.add(share)
+    if "aandeel_met_vlag" in out and "aantal_vlaggen" in hidden:
+        out["aandeel_met_vlag"] = None
+    out["onderdrukt"] = bool(hidden)
+    return out
 
 
 def _missing(value: object) -> bool:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import shapely
 
-#: The table with steering-group priorities (documented in docs/opdrachten/server.md).
-PRIORITEITEN = "prioriteiten"
+from gebied.schedule.priorities import COLUMNS, TABLE, create_priority_table
+
+#: The table with steering-group priorities (one definition: :mod:`gebied.schedule.priorities`).
+PRIORITEITEN = TABLE
 
 _ENVELOPE_DOUBLES = {0: 0, 1: 4, 2: 6, 3: 6, 4: 8}
 
@@ -62,24 +64,7 @@ def ensure_priority_table(conn: sqlite3.Connection) -> None:
     """Create the ``prioriteiten`` attribute table (registered in gpkg_contents) if missing."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute(
-            f"""CREATE TABLE IF NOT EXISTS {PRIORITEITEN} (
-                fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
-                cluster_id TEXT NOT NULL UNIQUE,
-                prioriteit INTEGER,
-                versie INTEGER NOT NULL,
-                gewijzigd_op TEXT NOT NULL,
-                door TEXT NOT NULL)"""
-        )
-        has_contents = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='gpkg_contents'"
-        ).fetchone()
-        if has_contents:
-            conn.execute(
-                "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) "
-                "VALUES (?, 'attributes', ?, ?)",
-                (PRIORITEITEN, PRIORITEITEN, "Prioriteiten van lokale stuurgroepen (gebied server)"),
-            )
+        create_priority_table(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -88,9 +73,7 @@ def ensure_priority_table(conn: sqlite3.Connection) -> None:
 
 def read_priorities(conn: sqlite3.Connection) -> dict[str, tuple[int | None, int, str, str]]:
     """All stored priorities: cluster_id → (prioriteit, versie, gewijzigd_op, door)."""
-    rows = conn.execute(
-        f"SELECT cluster_id, prioriteit, versie, gewijzigd_op, door FROM {PRIORITEITEN}"
-    ).fetchall()
+    rows = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM {PRIORITEITEN}").fetchall()
     return {r[0]: (r[1], int(r[2]), r[3], r[4]) for r in rows}
 
 
@@ -132,7 +115,7 @@ def write_priority(
             raise VersionConflict(current)
         new = current + 1
         conn.execute(
-            f"""INSERT INTO {PRIORITEITEN} (cluster_id, prioriteit, versie, gewijzigd_op, door)
+            f"""INSERT INTO {PRIORITEITEN} ({', '.join(COLUMNS)})
                 VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(cluster_id) DO UPDATE SET prioriteit = excluded.prioriteit,
                 versie = excluded.versie, gewijzigd_op = excluded.gewijzigd_op, door = excluded.door""",

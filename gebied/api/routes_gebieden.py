@@ -17,9 +17,9 @@ from gebied.api.common import (
     errors,
     page,
 )
-from gebied.api.public import suppress
 from gebied.api.schemas import GebiedenPagina, GebiedSamenvatting
 from gebied.api.store import PlanStore
+from gebied.privacy import suppress_record
 
 router = APIRouter(tags=["gebieden"])
 
@@ -29,7 +29,7 @@ def area_view(store: PlanStore, principal: Principal, index: int) -> dict:
     rec = store.areas[index]
     if principal.mag_gemeente(rec.get("gemeente_code")):
         return {**rec, "onderdrukt": False}
-    return suppress(rec, drempel=store.drempel)
+    return suppress_record(rec, threshold=store.drempel)
 
 
 @router.get(

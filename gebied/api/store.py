@@ -26,6 +26,7 @@ from gebied.api import gpkg
 from gebied.codes import NCG_FASE_OMSCHRIJVING
 from gebied.cooperation import GROEPEN, SIGNAL_TEXT, cooperation_groups, signal_lists
 from gebied.errors import GebiedError
+from gebied.privacy import DEFAULT_THRESHOLD
 
 REQUIRED_LAYERS = ("adressen", "clusters", "gebieden")
 
@@ -185,9 +186,9 @@ def open_store(path: str | Path) -> PlanStore:
     if info_frame is not None and {"sleutel", "waarde"} <= set(info_frame.columns):
         info = {str(k): str(v) for k, v in zip(info_frame["sleutel"], info_frame["waarde"])}
     try:
-        drempel = int(float(info.get("drempel", 10)))
+        drempel = int(float(info.get("drempel", DEFAULT_THRESHOLD)))
     except ValueError:
-        drempel = 10
+        drempel = DEFAULT_THRESHOLD
 
     store_parts = _index_addresses(adressen, gebieden)
     store_parts.update(_index_flags(vlaggen, store_parts["address_gemeente"]))

@@ -9,11 +9,7 @@ import numpy as np
 import pandas as pd
 
 from gebied.codes import NCG_FASEN
-
-
-def _mode(series: pd.Series):
-    s = series.dropna()
-    return s.value_counts().sort_index(kind="stable").idxmax() if len(s) else pd.NA
+from gebied.frames import mode_per_group
 
 
 def summarize_areas(
@@ -62,7 +58,9 @@ def summarize_areas(
             g[f"fase_{fase}"] = (addresses.get("ncg_fase") == fase).fillna(False).astype(int)
         sums = g.groupby("code", sort=True).sum()
         if "gemeente_code" in addresses and name != "gemeente":
-            sums["gemeente_code"] = addresses.groupby(col, sort=True)["gemeente_code"].agg(_mode)
+            gem = addresses["gemeente_code"]
+            mode = mode_per_group(gem, key).reindex(sums.index, fill_value=pd.NA)
+            sums["gemeente_code"] = mode.astype(gem.dtype) if isinstance(gem.dtype, pd.StringDtype) else mode
         elif name == "gemeente":
             sums["gemeente_code"] = sums.index
         for period, agg in (("opname_periode", "min"), ("gereed_periode", "max")):

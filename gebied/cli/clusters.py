@@ -12,19 +12,16 @@ from rich.table import Table
 
 from gebied.cli.common import command, console
 from gebied.clusters.check import REGELS, check_clusters, raise_if_missing_clusters
-from gebied.clusters.graph import require_column
 from gebied.clusters.level import planning_level
 from gebied.clusters.make import check_sizes, make_clusters
 from gebied.clusters.summary import summarize_clusters
+from gebied.codes import MAX_CLUSTER_SIZE, MIN_CLUSTER_SIZE, TARGET_CLUSTER_SIZE
 from gebied.errors import GebiedError
+from gebied.frames import fmt_int, require_column
 from gebied.io import OUTPUT_SUFFIXES, write_layers, write_table
 from gebied.validate import read_addresses
 
 MAX_ROWS_SHOWN = 30
-
-
-def _nl(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _side_path(uit: Path, name: str, *, table: bool = False) -> Path:
@@ -46,7 +43,7 @@ def _print_violations(violations: pd.DataFrame) -> None:
     table.add_column("betekenis")
     table.add_column("aantal", justify="right")
     for regel, n in counts.items():
-        table.add_row(str(regel), REGELS.get(str(regel), ""), _nl(int(n)))
+        table.add_row(str(regel), REGELS.get(str(regel), ""), fmt_int(n))
     console.print(table)
     detail = Table(title=f"Eerste {min(len(violations), MAX_ROWS_SHOWN)} overtredingen", title_justify="left")
     for col in ("regel", "cluster_id", "adres_id", "toelichting"):
@@ -61,9 +58,9 @@ def cluster(
     gekoppeld: Annotated[Path, typer.Argument(help="Gekoppeld adresbestand (uitvoer van 'gebied koppel'), of bij --controleer een bewerkt geclusterd bestand.")],
     gebied: Annotated[str, typer.Option("--gebied", help="Gebiedskolom waarbinnen elke cluster moet blijven, bijvoorbeeld buurt_code of woonplaats.")],
     uit: Annotated[Optional[Path], typer.Option("--uit", "-u", help="Uitvoerbestand (.gpkg, .csv, .parquet, .geojson). Bij .gpkg de lagen adressen, clusters en planningsniveau; anders ernaast <naam>_clusters en <naam>_planningsniveau.")] = None,
-    minimum: Annotated[int, typer.Option("--min", help="Minimaal aantal adressen per cluster.")] = 10,
-    maximum: Annotated[int, typer.Option("--max", help="Maximaal aantal adressen per cluster.")] = 150,
-    doel: Annotated[int, typer.Option("--doel", help="Gewenste clustergrootte; wordt zo nodig begrensd tot --min en --max.")] = 60,
+    minimum: Annotated[int, typer.Option("--min", help="Minimaal aantal adressen per cluster.")] = MIN_CLUSTER_SIZE,
+    maximum: Annotated[int, typer.Option("--max", help="Maximaal aantal adressen per cluster.")] = MAX_CLUSTER_SIZE,
+    doel: Annotated[int, typer.Option("--doel", help="Gewenste clustergrootte; wordt zo nodig begrensd tot --min en --max.")] = TARGET_CLUSTER_SIZE,
     alle: Annotated[bool, typer.Option("--alle", help="Cluster alle adressen, niet alleen die in het programma (ncg_fase ingevuld en niet gereed).")] = False,
     controleer: Annotated[bool, typer.Option("--controleer", help="Controleer een (bewerkte) clusterindeling op de harde regels; geeft exitcode 2 bij overtredingen.")] = False,
     niveaus: Annotated[Optional[str], typer.Option("--niveaus", help="Gebiedskolommen van grof naar fijn voor het advies over het planningsniveau, bijvoorbeeld woonplaats,wijk_code,buurt_code (standaard: --gebied).")] = None,
@@ -116,17 +113,17 @@ def cluster(
     status = clusters["cluster_status"].value_counts()
     sizes = clusters["aantal"]
     console.print(
-        f"[bold]{_nl(len(clusters))} clusters[/] voor {_nl(n_in)} adressen in {_nl(clustered[gebied].nunique())} "
+        f"[bold]{fmt_int(len(clusters))} clusters[/] voor {fmt_int(n_in)} adressen in {fmt_int(clustered[gebied].nunique())} "
         f"gebieden ({gebied}), in {seconds:.1f} s"
     )
     if len(clusters):
         console.print(
             f"grootte: kleinste {int(sizes.min())}, mediaan {int(sizes.median())}, grootste {int(sizes.max())}; "
-            + ", ".join(f"{k}: {_nl(int(v))}" for k, v in status.items())
+            + ", ".join(f"{k}: {fmt_int(v)}" for k, v in status.items())
         )
     adv = levels_table[levels_table["niveau"] == levels[0]]["planningsniveau"].value_counts()
     console.print(
-        f"advies planningsniveau per {levels[0]}: " + ", ".join(f"{k}: {_nl(int(v))}" for k, v in adv.items())
+        f"advies planningsniveau per {levels[0]}: " + ", ".join(f"{k}: {fmt_int(v)}" for k, v in adv.items())
     )
     console.print("Geschreven: " + ", ".join(written))
 
@@ -143,11 +140,11 @@ def _controleer(addresses, gekoppeld: Path, gebied: str, minimum: int, maximum: 
         write_table(violations, uit, layer="overtredingen")
     n_clusters = int(addresses["cluster_id"].astype("string").replace("", pd.NA).nunique())
     if violations.empty:
-        console.print(f"[green]Geen overtredingen[/]: {_nl(n_clusters)} clusters voldoen aan alle harde regels.")
+        console.print(f"[green]Geen overtredingen[/]: {fmt_int(n_clusters)} clusters voldoen aan alle harde regels.")
         return
     _print_violations(violations)
     console.print(
-        f"[bold red]{_nl(len(violations))} overtreding(en)[/] in {_nl(n_clusters)} clusters."
+        f"[bold red]{fmt_int(len(violations))} overtreding(en)[/] in {fmt_int(n_clusters)} clusters."
         + (f" Volledige lijst: {uit}" if uit is not None else "")
     )
     raise typer.Exit(code=2)

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from gebied.cli.common import command, console
+from gebied.codes import NEIGHBOUR_DISTANCE
 from gebied.cooperation import (
     GROEPEN,
     cooperation,
@@ -19,14 +20,11 @@ from gebied.cooperation import (
 from gebied.errors import GebiedError
 from gebied.flags.rules import FLAG_TYPES, flag_inequality
 from gebied.flags.summary import flag_summary, resolve_area_column
+from gebied.frames import fmt_int, fmt_pct
 from gebied.io import OUTPUT_SUFFIXES, write_layers, write_table
 from gebied.neighbours import neighbour_pairs
 from gebied.outdir import atomic_dir
 from gebied.validate import read_addresses
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 @command
@@ -35,7 +33,7 @@ def vlaggen(
     uit: Annotated[Path, typer.Option("--uit", "-u", help="Uitvoerbestand (.gpkg, .csv, .parquet, .geojson).")],
     afstand: Annotated[
         float, typer.Option("--afstand", help="Buren: adressen binnen zoveel meter, of in hetzelfde pand.")
-    ] = 50.0,
+    ] = NEIGHBOUR_DISTANCE,
     gebied: Annotated[
         str | None,
         typer.Option(
@@ -77,9 +75,9 @@ def vlaggen(
     table.add_column("totaal", justify="right")
     for kind in FLAG_TYPES:
         sub = flags[flags["vlag"] == kind]
-        table.add_row(kind, *(_n(int((sub["ernst"] == e).sum())) for e in (3, 2, 1)), _n(len(sub)))
+        table.add_row(kind, *(fmt_int((sub["ernst"] == e).sum()) for e in (3, 2, 1)), fmt_int(len(sub)))
     console.print(table)
-    console.print(f"{_n(len(pairs))} buurparen bekeken; Geschreven: {uit} ({_n(len(flags))} vlaggen)")
+    console.print(f"{fmt_int(len(pairs))} buurparen bekeken; Geschreven: {uit} ({fmt_int(len(flags))} vlaggen)")
 
 
 @command
@@ -107,20 +105,20 @@ def signalen(
     for col in matrix.columns:
         table.add_column(str(col), justify="right")
     for fase, row in matrix.iterrows():
-        table.add_row(str(fase), *(_n(int(v)) for v in row))
+        table.add_row(str(fase), *(fmt_int(v) for v in row))
     console.print(table)
     labels = {"geen_melding": "geen schademelding", "afgehandeld": "melding afgehandeld", "lopend": "lopend dossier", "onbekend": "onbekend"}
     total = int(shares["aantal"].sum())
-    console.print(f"Schadestatus van de {_n(total)} adressen in het programma:")
+    console.print(f"Schadestatus van de {fmt_int(total)} adressen in het programma:")
     for key, row in shares.iterrows():
         if key == "onbekend" and row["aantal"] == 0:
             continue
-        share = f"{row['aandeel']:.1%}".replace(".", ",")
-        console.print(f"  {labels[key]}: {_n(int(row['aantal']))} ({share})")
+        share = fmt_pct(row["aandeel"])
+        console.print(f"  {labels[key]}: {fmt_int(row['aantal'])} ({share})")
     counts = with_group["samenwerkingsgroep"].value_counts()
     console.print("Samenwerkingsgroepen (lopend dossier bij NCG én IMG):")
     for letter, text in GROEPEN.items():
-        console.print(f"  {letter}: {_n(int(counts.get(letter, 0)))} — {text}")
+        console.print(f"  {letter}: {fmt_int(counts.get(letter, 0))} — {text}")
     console.print(
-        f"Signaallijsten: {', '.join(f'{k} ({_n(len(v))})' for k, v in lists.items())}\nGeschreven: {uit}"
+        f"Signaallijsten: {', '.join(f'{k} ({fmt_int(len(v))})' for k, v in lists.items())}\nGeschreven: {uit}"
     )

@@ -13,6 +13,7 @@ from gebied.maps.aggregate import aggregate_public
 from gebied.maps.municipal import municipal_map
 from gebied.maps.plan import period_labels, plan_info, read_plan, save_map
 from gebied.maps.public import public_map
+from gebied.privacy import DEFAULT_THRESHOLD, MIN_THRESHOLD
 
 
 @command
@@ -27,12 +28,12 @@ def kaart(
     ] = "buurt",
     drempel: Annotated[
         int, typer.Option("--drempel", help="Openbare kaart: aantallen onder deze drempel tonen als '< drempel' (minstens 5).")
-    ] = 10,
+    ] = DEFAULT_THRESHOLD,
     titel: Annotated[str | None, typer.Option("--titel", help="Titel op de kaart (standaard uit het plan).")] = None,
 ) -> None:
     """Maak een interactieve kaart van een plan: voor de gemeente, of met --publiek voor bewoners."""
-    if drempel < 5:
-        raise GebiedError(f"optie --drempel: minstens 5 (zoals CBS voor kleine gebieden), niet {drempel}")
+    if drempel < MIN_THRESHOLD:
+        raise GebiedError(f"optie --drempel: minstens {MIN_THRESHOLD} (zoals CBS voor kleine gebieden), niet {drempel}")
     try:
         _make(plan, uit, publiek=publiek, niveau=niveau, drempel=drempel, titel=titel)
     except GebiedError as exc:

@@ -14,7 +14,9 @@ from rich.table import Table
 from gebied.areas.published import apply_hierarchy
 from gebied.areas.read import AreaSpec
 from gebied.cli.common import command, console
+from gebied.codes import JOIN_DISTANCE
 from gebied.errors import GebiedError
+from gebied.frames import fmt_int
 from gebied.inputs import read_inputs
 from gebied.io import write_table
 from gebied.join import join_areas
@@ -23,14 +25,14 @@ from gebied.validate import read_addresses, summarize
 
 def print_summary(addresses, title: str) -> None:
     """Print counts per code column as rich tables."""
-    console.print(f"[bold]{title}[/]: {len(addresses):,} adressen".replace(",", "."))
+    console.print(f"[bold]{title}[/]: {fmt_int(len(addresses))} adressen")
     for column, counts in summarize(addresses).items():
         table = Table(title=column, title_justify="left")
         table.add_column("waarde")
         table.add_column("aantal", justify="right")
         table.add_column("aandeel", justify="right")
         for row in counts.itertuples():
-            table.add_row(row.waarde, f"{row.aantal:,}".replace(",", "."), f"{row.aandeel:.1%}")
+            table.add_row(row.waarde, fmt_int(row.aantal), f"{row.aandeel:.1%}")
         console.print(table)
 
 
@@ -71,7 +73,7 @@ def koppel(
     uit: Annotated[Path, typer.Option("--uit", "-u", help="Uitvoerbestand (.gpkg, .csv, .parquet, .geojson).")],
     max_afstand: Annotated[
         float, typer.Option("--max-afstand", help="Adressen buiten alle gebieden gaan naar het dichtstbijzijnde gebied binnen zoveel meter.")
-    ] = 50.0,
+    ] = JOIN_DISTANCE,
     programma: Annotated[Optional[Path], typer.Option("--programma", help=PROGRAMMA_HELP)] = None,
 ) -> None:
     """Koppel adressen aan een of meer gebiedenlagen (gemeente, wijk, buurt, woonplaats, postcode)."""

@@ -15,11 +15,11 @@ from gebied.clusters.graph import (
     area_graphs,
     effective_area,
     population_mask,
-    require_column,
     rounded_xy,
-    text_column,
 )
+from gebied.codes import MAX_CLUSTER_SIZE, MIN_CLUSTER_SIZE
 from gebied.errors import GebiedError
+from gebied.frames import mode_per_group, require_column, text_column
 
 VIOLATION_COLUMNS = ["regel", "cluster_id", "adres_id", "toelichting"]
 
@@ -35,20 +35,12 @@ REGELS: dict[str, str] = {
 }
 
 
-def _mode(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """Most common value per key (ties: smallest value)."""
-    df = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy()})
-    counts = df.value_counts().reset_index(name="n")
-    counts = counts.sort_values(["k", "n", "v"], ascending=[True, False, True])
-    return counts.drop_duplicates("k").set_index("k")["v"]
-
-
 def check_clusters(
     clustered: pd.DataFrame,
     *,
     area_column: str,
-    min_size: int = 10,
-    max_size: int = 150,
+    min_size: int = MIN_CLUSTER_SIZE,
+    max_size: int = MAX_CLUSTER_SIZE,
     include_all: bool = False,
 ) -> pd.DataFrame:
     """List the violations of the hard cluster rules.
@@ -106,7 +98,7 @@ def _check_clustered(clustered, rows, cid, aid, area, area_column, min_size, max
     pand = text_column(clustered, "pand_id").iloc[rows].reset_index(drop=True)
     eff, _ = effective_area(area.iloc[rows].reset_index(drop=True), pand)
     sizes = sub_c.value_counts()
-    home_area = _mode(eff, sub_c)
+    home_area = mode_per_group(eff, sub_c)
 
     # Rule: one area per cluster.
     wrong = (eff != sub_c.map(home_area)).to_numpy()
@@ -121,7 +113,7 @@ def _check_clustered(clustered, rows, cid, aid, area, area_column, min_size, max
         n_c = pc.groupby("pand")["c"].nunique()
         split = n_c[n_c > 1].index
         if len(split):
-            keep = _mode(pc["c"], pc["pand"])
+            keep = mode_per_group(pc["c"], pc["pand"])
             for j in np.flatnonzero(with_pand & pand.isin(split).to_numpy()):
                 if sub_c[j] != keep[pand[j]]:
                     others = sorted(set(pc.loc[pc["pand"] == pand[j], "c"]))

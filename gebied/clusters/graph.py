@@ -28,23 +28,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay, QhullError
 
 from gebied.errors import GebiedError
-
-
-def require_column(frame: pd.DataFrame, column: str, *, file: str | None = None) -> None:
-    """Raise a Dutch GebiedError when ``column`` is missing."""
-    if column not in frame.columns:
-        shown = ", ".join(str(c) for c in frame.columns if c != "geometry")
-        raise GebiedError(
-            f"kolom '{column}' ontbreekt; beschikbare kolommen: {shown}", file=file, column=column
-        )
-
-
-def text_column(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A column as pandas ``string`` with empty text as NA (all NA when absent)."""
-    if column not in frame.columns:
-        return pd.Series(pd.NA, index=frame.index, dtype="string")
-    s = frame[column].astype("string").str.strip()
-    return s.mask(s == "")
+from gebied.frames import ranked_counts, require_column, text_column
 
 
 def population_mask(
@@ -75,13 +59,11 @@ def effective_area(area: pd.Series, pand: pd.Series) -> tuple[pd.Series, int]:
     Returns the effective areas and the number of buildings that straddled areas.
     """
     df = pd.DataFrame({"area": area.to_numpy(), "pand": pand.to_numpy()})
-    with_pand = df.dropna(subset=["pand"])
-    counts = with_pand.groupby(["pand", "area"], sort=True).size().reset_index(name="n")
-    split = int((counts.groupby("pand").size() > 1).sum())
+    counts = ranked_counts(df["area"], df["pand"])
+    split = int((counts.groupby("key").size() > 1).sum())
     if split == 0:
         return area.copy(), 0
-    counts = counts.sort_values(["pand", "n", "area"], ascending=[True, False, True])
-    majority = counts.drop_duplicates("pand").set_index("pand")["area"]
+    majority = counts.drop_duplicates("key").set_index("key")["value"]
     out = df["pand"].map(majority)
     out = out.where(df["pand"].notna(), df["area"])
     return pd.Series(out.to_numpy(), index=area.index, dtype="string"), split

@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gebied.clusters.graph import require_column, text_column
+from gebied.frames import (
+    area_level,
+    fmt_pct,
+    mode_per_group,
+    ranked_counts,
+    require_column,
+    text_column,
+)
 
 #: Level names per area column (``_code`` suffixes are ignored).
 LEVEL_NAMES: dict[str, str] = {
@@ -41,7 +48,7 @@ FEATURES = {"typologie": "typologie", "bouwperiode": "bouwperiode", "eigendom": 
 
 def level_name(column: str) -> str:
     """Planning-level name of an area column (e.g. ``buurt_code`` → ``buurt``)."""
-    base = column[:-5] if column.endswith("_code") else column
+    base = area_level(column)
     return LEVEL_NAMES.get(base, base)
 
 
@@ -57,18 +64,12 @@ def building_period(bouwjaar: pd.Series) -> pd.Series:
 
 def _dominant(values: pd.Series, keys: pd.Series) -> pd.DataFrame:
     """Most common value and its share (of known values) per key."""
-    df = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy(dtype=object)}).dropna()
-    if df.empty:
+    counts = ranked_counts(values, keys)
+    if counts.empty:
         return pd.DataFrame(columns=["dominant", "aandeel"])
-    counts = df.value_counts().reset_index(name="n")
-    total = counts.groupby("k")["n"].sum()
-    counts = counts.sort_values(["k", "n", "v"], ascending=[True, False, True]).drop_duplicates("k")
-    counts = counts.set_index("k")
-    return pd.DataFrame({"dominant": counts["v"], "aandeel": counts["n"] / total})
-
-
-def _pct(x: float) -> str:
-    return f"{round(100 * x)}%"
+    total = counts.groupby("key")["n"].sum()
+    counts = counts.drop_duplicates("key").set_index("key")
+    return pd.DataFrame({"dominant": counts["value"], "aandeel": counts["n"] / total})
 
 
 def planning_level(
@@ -134,9 +135,7 @@ def planning_level(
             child = area_columns[i + 1]
             pair = pd.DataFrame({"p": codes[col].to_numpy(), "c": codes[child].to_numpy()}).dropna()
             pair["r"] = pair["c"].map(recs[i + 1])
-            votes = pair.groupby(["p", "r"]).size().reset_index(name="n")
-            votes = votes.sort_values(["p", "n", "r"], ascending=[True, False, True]).drop_duplicates("p")
-            finer = votes.set_index("p")["r"]
+            finer = mode_per_group(pair["r"], pair["p"])
             rec = rec.where(alike, finer.reindex(t.index).fillna(FINEST))
         recs[i] = rec
         notes[i] = pd.Series(
@@ -149,7 +148,7 @@ def planning_level(
         t = tables[i].copy()
         t["planningsniveau"] = recs[i]
         t["toelichting"] = notes[i]
-        t.insert(0, "niveau", col[:-5] if col.endswith("_code") else col)
+        t.insert(0, "niveau", area_level(col))
         out.append(t.reset_index())
     result = pd.concat(out, ignore_index=True)
     for c in ("niveau", "code", "typologie_dominant", "bouwperiode_dominant", "eigendom_dominant",
@@ -163,11 +162,11 @@ def _explain(row: pd.Series, own: str, rec: str, threshold: float, has_finer: bo
     for name, label in (("typologie", ""), ("bouwperiode", "gebouwd "), ("eigendom", "")):
         share = row.get(f"aandeel_{name}")
         if share is not None and not pd.isna(share):
-            facts.append(f"{_pct(share)} {label}{row[f'{name}_dominant']}")
+            facts.append(f"{fmt_pct(share, decimals=0)} {label}{row[f'{name}_dominant']}")
     if not facts:
         return f"Geen gegevens over typologie, bouwjaar of eigendom; advies: plannen per {rec}."
     h = row["homogeniteit"]
-    text = f"{', '.join(facts)} (gelijkenis {_pct(h)}). "
+    text = f"{', '.join(facts)} (gelijkenis {fmt_pct(h, decimals=0)}). "
     if rec == own and h >= threshold:
         return text + f"De woningen lijken op elkaar: plan per {own} als geheel."
     if has_finer and rec != FINEST:

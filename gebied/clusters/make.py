@@ -22,14 +22,14 @@ from gebied.clusters.graph import (
     area_graphs,
     effective_area,
     population_mask,
-    require_column,
     rounded_xy,
-    text_column,
 )
 from gebied.clusters.level import planning_level
 from gebied.clusters.partition import UnitGraph, partition
 from gebied.clusters.summary import summarize_clusters
+from gebied.codes import MAX_CLUSTER_SIZE, MIN_CLUSTER_SIZE, TARGET_CLUSTER_SIZE
 from gebied.errors import GebiedError, GebiedWarning
+from gebied.frames import mode_per_group, require_column, text_column
 
 __all__ = ["check_clusters", "make_clusters", "planning_level", "summarize_clusters"]
 
@@ -51,16 +51,14 @@ def _codes(values: pd.Series) -> np.ndarray:
     return pd.factorize(values, use_na_sentinel=True)[0]
 
 
-def _mode_per_group(codes: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+def _unit_mode(codes: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
     """Most common non-negative code per group (-1 when none)."""
     ok = codes >= 0
     out = np.full(n, -1, dtype=np.int64)
     if not ok.any():
         return out
-    df = pd.DataFrame({"g": groups[ok], "c": codes[ok]})
-    counts = df.value_counts().reset_index(name="n").sort_values(["g", "n", "c"], ascending=[True, False, True])
-    first = counts.drop_duplicates("g")
-    out[first["g"].to_numpy()] = first["c"].to_numpy()
+    first = mode_per_group(codes[ok], groups[ok])
+    out[first.index.to_numpy()] = first.to_numpy()
     return out
 
 
@@ -83,8 +81,8 @@ def unit_graph(
     g = UnitGraph(
         w=w,
         xy=np.column_stack([sx, sy]),
-        street=_mode_per_group(street, unit_of_row, n),
-        typ=_mode_per_group(typ, unit_of_row, n),
+        street=_unit_mode(street, unit_of_row, n),
+        typ=_unit_mode(typ, unit_of_row, n),
         p50=np.bincount(unit_of_row, weights=p50.astype(float), minlength=n),
         adj=adj,
     )
@@ -104,9 +102,9 @@ def make_clusters(
     addresses: gpd.GeoDataFrame,
     *,
     area_column: str,
-    min_size: int = 10,
-    max_size: int = 150,
-    target_size: int = 60,
+    min_size: int = MIN_CLUSTER_SIZE,
+    max_size: int = MAX_CLUSTER_SIZE,
+    target_size: int = TARGET_CLUSTER_SIZE,
     include_all: bool = False,
 ) -> gpd.GeoDataFrame:
     """Form treintjes: contiguous clusters of ``min_size``–``max_size`` addresses per area.

@@ -7,8 +7,15 @@ import numpy as np
 import pandas as pd
 
 from gebied.clusters.territory import cluster_territories
-from gebied.clusters.graph import require_column, text_column
 from gebied.codes import NCG_FASEN, RISICOPROFIELEN, UITKOMSTEN
+from gebied.frames import (
+    area_level,
+    fmt_pct,
+    mode_per_group,
+    ranked_counts,
+    require_column,
+    text_column,
+)
 
 
 def _counts(values: pd.Series, keys: pd.Series, categories, prefix: str) -> pd.DataFrame:
@@ -17,15 +24,6 @@ def _counts(values: pd.Series, keys: pd.Series, categories, prefix: str) -> pd.D
     table = table.reindex(columns=list(categories), fill_value=0)
     table.columns = [f"{prefix}{c}" for c in categories]
     return table
-
-
-def _mode(values: pd.Series, keys: pd.Series) -> pd.Series:
-    df = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy(dtype=object)}).dropna()
-    if df.empty:
-        return pd.Series(dtype=object)
-    counts = df.value_counts().reset_index(name="n")
-    counts = counts.sort_values(["k", "n", "v"], ascending=[True, False, True])
-    return counts.drop_duplicates("k").set_index("k")["v"]
 
 
 def _share(values: pd.Series, keys: pd.Series, mode: pd.Series) -> pd.Series:
@@ -37,23 +35,17 @@ def _share(values: pd.Series, keys: pd.Series, mode: pd.Series) -> pd.Series:
 
 
 def _top_streets(streets: pd.Series, keys: pd.Series, n: int = 2) -> pd.Series:
-    df = pd.DataFrame({"k": keys.to_numpy(), "s": streets.to_numpy(dtype=object)}).dropna()
-    if df.empty:
+    counts = ranked_counts(streets, keys)
+    if counts.empty:
         return pd.Series(dtype=object)
-    counts = df.value_counts().reset_index(name="n")
-    counts = counts.sort_values(["k", "n", "s"], ascending=[True, False, True])
-    total = counts.groupby("k").size()
-    top = counts.groupby("k").head(n).groupby("k")["s"].agg(list)
+    total = counts.groupby("key").size()
+    top = counts.groupby("key").head(n).groupby("key")["value"].agg(list)
     return pd.Series({k: (v, int(total[k])) for k, v in top.items()})
-
-
-def _pct(x: float) -> str:
-    return f"{round(100 * x)}%"
 
 
 def _explain(row: pd.Series, area_column: str) -> str:
     n = int(row["aantal"])
-    level = area_column[:-5] if area_column.endswith("_code") else area_column
+    level = area_level(area_column)
     name = row.get("_naam")
     where = f"{level} {name} ({row['gebied_code']})" if isinstance(name, str) and name != row["gebied_code"] else f"{level} {row['gebied_code']}"
     if row["cluster_status"] == "groot_pand":
@@ -75,7 +67,7 @@ def _explain(row: pd.Series, area_column: str) -> str:
             text += f" (en {more} andere {'straten' if more > 1 else 'straat'})"
         parts.append(f"rond {text}")
     if isinstance(row.get("typologie_dominant"), str):
-        parts.append(f"vooral {row['typologie_dominant']} ({_pct(row['_typ_share'])})")
+        parts.append(f"vooral {row['typologie_dominant']} ({fmt_pct(row['_typ_share'], decimals=0)})")
     if not pd.isna(row.get("_jaar_min")):
         lo, hi = int(row["_jaar_min"]), int(row["_jaar_max"])
         parts.append(f"gebouwd {lo}" if lo == hi else f"gebouwd {lo}–{hi}")
@@ -135,24 +127,24 @@ def summarize_clusters(
     xs, ys = df.geometry.x.to_numpy(), df.geometry.y.to_numpy()
     labels, uniq = pd.factorize(keys, sort=True)
     out = pd.DataFrame(index=pd.Index(uniq, name="cluster_id"))
-    out["gebied_code"] = _mode(text_column(df, area_column), keys)
+    out["gebied_code"] = mode_per_group(text_column(df, area_column), keys)
     if area_column.endswith("_code"):
-        out["_naam"] = _mode(text_column(df, area_column[:-5] + "_naam"), keys)
+        out["_naam"] = mode_per_group(text_column(df, area_column[:-5] + "_naam"), keys)
     gem = text_column(df, "gemeente_code")
-    out["gemeente_code"] = _mode(gem, keys) if gem.notna().any() else pd.NA
+    out["gemeente_code"] = mode_per_group(gem, keys) if gem.notna().any() else pd.NA
     out["aantal"] = np.bincount(labels)
     out = out.join(_counts(text_column(df, "risicoprofiel"), keys, RISICOPROFIELEN, "aantal_"))
     out = out.join(_counts(text_column(df, "ncg_fase"), keys, NCG_FASEN, "fase_"))
     out = out.join(_counts(text_column(df, "uitkomst"), keys, UITKOMSTEN, "uitkomst_"))
     typ = text_column(df, "typologie")
-    out["typologie_dominant"] = _mode(typ, keys)
+    out["typologie_dominant"] = mode_per_group(typ, keys)
     out["_typ_share"] = _share(typ, keys, out["typologie_dominant"])
     if min_size is not None and max_size is not None:
         out["cluster_status"] = np.where(
             out["aantal"] > max_size, "groot_pand", np.where(out["aantal"] < min_size, "te_klein", "normaal")
         )
     else:
-        out["cluster_status"] = _mode(text_column(df, "cluster_status"), keys)
+        out["cluster_status"] = mode_per_group(text_column(df, "cluster_status"), keys)
     if "bouwjaar" in df.columns:
         jaar = pd.to_numeric(df["bouwjaar"], errors="coerce").to_numpy(dtype=float)
         years = pd.DataFrame({"k": keys.to_numpy(), "j": jaar}).groupby("k")["j"]

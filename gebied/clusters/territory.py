@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gebied.frames import mode_per_group
+
 #: Radius (m) around each address that its territory may cover.
 TERRITORY_RADIUS_M = 40.0
 
@@ -67,9 +69,7 @@ def cluster_territories(
     uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
     inverse = inverse.ravel()
     # a position shared by several clusters (rare) goes to the cluster with most addresses there
-    frame = pd.DataFrame({"pos": inverse, "key": keys.to_numpy()}).dropna()
-    owner = frame.value_counts().reset_index(name="n").sort_values(["pos", "n", "key"], ascending=[True, False, True])
-    owner = owner.drop_duplicates("pos").set_index("pos")["key"]
+    owner = mode_per_group(keys, inverse)
     cells = _cells(uniq)
     centres = shapely.points(uniq)
     cells = shapely.intersection(cells, shapely.buffer(centres, radius, quad_segs=8))

@@ -13,6 +13,7 @@ import pandas as pd
 
 from gebied.codes import IMG_LOPEND, NCG_FASEN
 from gebied.demo.spec import BATCH_VOORSPRONG, SETTLEMENTS
+from gebied.frames import mode_per_group
 
 #: Risk weight of a typology (unreinforced masonry and farms score higher).
 RISK_WEIGHT = {
@@ -72,9 +73,7 @@ def assign_risk(rng: np.random.Generator, panden: pd.DataFrame, streets: pd.Data
 
 def _street_batch(rng: np.random.Generator, sid: np.ndarray, batch: np.ndarray, in_prog: np.ndarray) -> np.ndarray:
     """Most panden follow the most common batch of their street; ``EIGEN_BATCH`` keep their own."""
-    counts = pd.DataFrame({"s": sid[in_prog], "b": batch[in_prog]}).value_counts().reset_index()
-    counts = counts.sort_values(["s", "count", "b"], ascending=[True, False, True]).drop_duplicates("s")
-    street = dict(zip(counts["s"], counts["b"]))
+    street = mode_per_group(batch[in_prog], sid[in_prog]).to_dict()
     keep_own = rng.random(len(sid)) < EIGEN_BATCH
     return np.array([b if k else street.get(s, b) for s, b, k in zip(sid, batch, keep_own)], dtype=object)
 

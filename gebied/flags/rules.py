@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gebied.codes import NCG_FASEN
+from gebied.codes import NCG_FASEN, NEIGHBOUR_DISTANCE
 from gebied.errors import GebiedError
 from gebied.flags.text import address_labels, explain
 from gebied.neighbours import address_coordinates, neighbour_pairs
@@ -157,7 +157,7 @@ def _outside_programme(arr, i, j, dist, same_pand) -> dict:
 def flag_inequality(
     addresses: pd.DataFrame,
     *,
-    distance: float = 50.0,
+    distance: float = NEIGHBOUR_DISTANCE,
     year_window: int = 10,
     pairs: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gebied.codes import NCG_FASEN
+from gebied.codes import NCG_FASEN, NEIGHBOUR_DISTANCE
 from gebied.errors import GebiedError
 from gebied.flags.rules import FLAG_TYPES, flag_counts
 from gebied.neighbours import neighbour_pairs
@@ -87,7 +87,7 @@ def flag_summary(
     flags: pd.DataFrame,
     *,
     area_column: str,
-    distance: float = 50.0,
+    distance: float = NEIGHBOUR_DISTANCE,
     permutations: int = 999,
     seed: int = 12345,
     pairs: pd.DataFrame | None = None,

@@ -15,19 +15,18 @@ from gebied.codes import NCG_FASEN
 from gebied.errors import GebiedError
 from gebied.maps.plan import check_layers
 from gebied.privacy import (
+    DEFAULT_THRESHOLD,
     MIN_THRESHOLD,
-    SECONDARY,
+    TOTAL_AND_PARTS,
     merge_small_areas,
-    protect,
     suppress,
+    suppress_table,
 )
 
-#: The smallest threshold allowed (CBS publishes small-area figures from 5 upwards).
-
+#: The counts of an area on the public map (shown as text, small counts suppressed).
 COUNT_COLUMNS: tuple[str, ...] = (
     "aantal_adressen",
-    "in_programma",
-    *(f"fase_{f}" for f in NCG_FASEN),
+    *TOTAL_AND_PARTS,
     "risico_verhoogd",
     "aantal_vlaggen",
 )
@@ -147,7 +146,13 @@ def explain(row: pd.Series, *, rank: int, total: int, labels: dict[int, str], th
     return " ".join(parts)
 
 
-def aggregate_public(layers: dict[str, pd.DataFrame], *, level: str = "buurt", threshold: int = 10, labels: dict[int, str] | None = None) -> gpd.GeoDataFrame:
+def aggregate_public(
+    layers: dict[str, pd.DataFrame],
+    *,
+    level: str = "buurt",
+    threshold: int = DEFAULT_THRESHOLD,
+    labels: dict[int, str] | None = None,
+) -> gpd.GeoDataFrame:
     """Per-area public figures: merged small areas and suppressed small counts.
 
     Parameters
@@ -189,11 +194,10 @@ def aggregate_public(layers: dict[str, pd.DataFrame], *, level: str = "buurt", t
     ]
     # in_programma is the total of the phase counts: hide one more phase where a single hidden
     # phase could be computed back by subtraction (secondary suppression, shown as ×)
-    block = ["in_programma", *(f"fase_{f}" for f in NCG_FASEN)]
-    hide = protect(merged[block].to_numpy(dtype=np.int64), threshold)
-    texts = {col: [suppress(v, threshold) for v in merged[col]] for col in COUNT_COLUMNS}
-    for j, col in enumerate(block):
-        texts[col] = [SECONDARY if hide[i, j] == 2 else t for i, t in enumerate(texts[col])]
+    block = list(TOTAL_AND_PARTS)
+    texts = {col: [suppress(v, threshold) for v in merged[col]] for col in COUNT_COLUMNS if col not in block}
+    table = suppress_table(merged[block].to_numpy(dtype=np.int64), threshold)
+    texts |= {col: [row[j] for row in table] for j, col in enumerate(block)}
     for col in COUNT_COLUMNS:
         merged[col] = texts[col]
     for col in ("start_periode", "gereed_periode"):

@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 
 from gebied.codes import NCG_FASEN, RISICOPROFIELEN, UITKOMSTEN
+from gebied.frames import fmt_pct
 from gebied.maps.plan import to_wgs84
 from gebied.maps.style import ERNST_KLEUREN, ERNST_ONBEKEND, FASE_KLEUREN, FASE_LABELS
 
@@ -145,7 +146,7 @@ def progress_by_period(addresses: pd.DataFrame | None, code_column: str, n_perio
 def area_popup(row: pd.Series, labels: dict[int, str]) -> str:
     """Municipal popup of one area: counts, shares, periods and the plan's explanation."""
     def pct(v: object) -> str | None:
-        return None if v is None or pd.isna(v) else f"{float(v) * 100:.0f}%"
+        return None if v is None or pd.isna(v) else fmt_pct(v, decimals=0)
 
     rows = [
         ("Code", row.get("code")),

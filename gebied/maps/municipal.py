@@ -6,6 +6,7 @@ import offlinefolium as folium
 import pandas as pd
 from offlinefolium import plugins
 
+from gebied.frames import fmt_int
 from gebied.maps.assets import (
     JsControl,
     JsLayer,
@@ -146,7 +147,7 @@ def municipal_map(
 
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     n_addr = 0 if addresses is None else len(addresses)
-    JsControl("title", {"title": title, "subtitle": f"Gemeentelijke kaart · peildatum {data_date} · {n_addr:,} adressen · {niveau}".replace(",", ".")}).add_to(fmap)
+    JsControl("title", {"title": title, "subtitle": f"Gemeentelijke kaart · peildatum {data_date} · {fmt_int(n_addr)} adressen · {niveau}"}).add_to(fmap)
     JsControl("search", {"placeholder": "Zoek adres, postcode of gebied…", "areas": area_index(layers["gebieden"])}).add_to(fmap)
     if labels:
         JsControl("slider", slider_payload(labels, data_date=data_date, gereed=cumulative_gereed(addresses, n_periods))).add_to(fmap)

@@ -17,6 +17,7 @@ from gebied.maps.layers import geojson, label_of, popup_table
 from gebied.maps.municipal import new_map, slider_payload
 from gebied.maps.plan import to_wgs84
 from gebied.maps.style import FASE_LABELS, GEREED_KLEUR, period_colors, period_legend
+from gebied.privacy import DEFAULT_THRESHOLD
 
 #: Columns that betray single addresses; their presence is a programming error.
 ADDRESS_COLUMNS = ("adres_id", "pand_id", "straat", "huisnummer", "postcode", "x", "y")
@@ -73,7 +74,7 @@ def public_map(
     """
     _check_aggregate(aggregates)
     labels = labels or {}
-    threshold = aggregates.attrs.get("drempel", 10)
+    threshold = aggregates.attrs.get("drempel", DEFAULT_THRESHOLD)
     level = aggregates.attrs.get("niveau", "buurt")
     fmap = new_map(aggregates, title=title, pad=0.001)
     wgs = to_wgs84(aggregates)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import branca.colormap as cm
 
 from gebied.codes import NCG_FASE_OMSCHRIJVING, NCG_FASEN
+from gebied.frames import fmt_pct
 
 #: Phase colours along the chain, red (start) to green (gereed); last entry: not in programme.
 FASE_KLEUREN: tuple[str, ...] = (
@@ -41,7 +42,7 @@ class Classes:
     def legend_items(self) -> list[dict[str, str]]:
         """Dutch legend rows, one per class."""
         def show(v: float) -> str:
-            return f"{v * 100:.0f}%" if self.fmt == "pct" else f"{v:g}"
+            return fmt_pct(v, decimals=0) if self.fmt == "pct" else f"{v:g}"
 
         edges = [None, *self.breaks, None]
         items = []

@@ -7,13 +7,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from gebied.codes import NCG_FASEN
+from gebied.frames import fmt_int, fmt_pct
 from gebied.report.format import (
     SAMENWERKINGSGROEPEN,
     SIGNAL_LABELS,
     Table,
     column_label,
-    fmt_int,
-    fmt_pct,
     frame_table,
 )
 from gebied.report.sections import area_levels, area_names

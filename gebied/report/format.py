@@ -1,14 +1,14 @@
-"""Dutch number formatting, labels and the table model of the report."""
+"""Labels, cell formatting and the table model of the report (Dutch numbers: :mod:`gebied.frames`)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from gebied.codes import NCG_FASE_OMSCHRIJVING
+from gebied.frames import fmt_int, fmt_num, is_missing
 
 #: Dutch labels of metric keys of the strategy comparison (unknown keys are shown raw).
 METRIC_LABELS: dict[str, str] = {
@@ -104,48 +104,6 @@ COLUMN_LABELS: dict[str, str] = {
     "samenwerkingsgroep": "Groep",
 }
 
-#: Stages of the chain in the schedule.
-
-
-def is_missing(value: object) -> bool:
-    """True for None, NaN, NA and empty strings."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def fmt_int(value: object) -> str:
-    """Integer with a Dutch thousands separator (``12.345``); ``–`` when missing."""
-    if is_missing(value):
-        return "–"
-    return f"{int(round(float(value))):,}".replace(",", ".")
-
-
-def fmt_num(value: object, decimals: int = 1) -> str:
-    """Number with a decimal comma and Dutch thousands separator; ``–`` when missing."""
-    if is_missing(value):
-        return "–"
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if not math.isfinite(x):
-        return "–"
-    text = f"{x:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def fmt_pct(value: object, decimals: int = 1) -> str:
-    """Share 0–1 as a Dutch percentage (``12,5%``); ``–`` when missing."""
-    if is_missing(value):
-        return "–"
-    return fmt_num(float(value) * 100, decimals) + "%"
-
 
 def fmt_value(value: object) -> str:
     """Any cell value: integers and floats in Dutch notation, text as is."""
@@ -160,20 +118,10 @@ def fmt_value(value: object) -> str:
             return str(value)
     if isinstance(value, float) or hasattr(value, "dtype"):
         try:
-            return fmt_num(value, 2)
+            return fmt_num(value, decimals=2)
         except (TypeError, ValueError):
             return str(value)
     return str(value)
-
-
-def suppress(value: object, threshold: int) -> str:
-    """Public count: 1 … threshold-1 become ``< threshold``; 0 and larger counts stay."""
-    if is_missing(value):
-        return "–"
-    n = int(value)
-    if 0 < n < threshold:
-        return f"< {threshold}"
-    return fmt_int(n)
 
 
 def fase_label(fase: str) -> str:

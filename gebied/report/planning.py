@@ -13,8 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from gebied.frames import fmt_num
 from gebied.report.charts import STRATEGY_COLORS, chart_style, new_figure, png_data_uri
-from gebied.report.format import Table, fmt_num, frame_table
+from gebied.report.format import Table, frame_table
 
 FLOW_LABELS = {
     "max_wachttijd": "Max. wachttijd tussen fasen",

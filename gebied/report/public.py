@@ -7,8 +7,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from gebied.privacy import SECONDARY, merge_small_areas, protect
-from gebied.report.format import Table, fmt_value, is_missing, suppress
+from gebied.frames import fmt_int, is_missing
+from gebied.privacy import SECONDARY, merge_small_areas, suppress_table
+from gebied.report.format import Table, fmt_value
 from gebied.report.sections import fmt_period
 
 #: Public stage groups: label → NCG phases counted in it.
@@ -32,7 +33,7 @@ def public_table(
     id: str,
     caption: str,
 ) -> Table | None:
-    """Per area of ``level``: counts by stage, small counts hidden (see :func:`protect`).
+    """Per area of ``level``: counts by stage, small counts hidden (see :func:`gebied.privacy.protect`).
 
     Areas with fewer than ``threshold`` addresses are merged into a neighbour first.
     No address-level data: only area names, counts and the planned periods of the area.
@@ -53,12 +54,10 @@ def public_table(
         dtype=np.int64,
     ).reshape(len(part), 2 + len(PUBLIC_GROUPS))
     groups = part["gemeente_code"].astype(str).tolist() if "gemeente_code" in part and level != "gemeente" else None
-    hide = protect(values, threshold, groups)
+    texts = suppress_table(values, threshold, groups=groups, number=fmt_int)
     headers = ["Gebied", "In programma", *PUBLIC_GROUPS, "Gereed", "Start", "Gereed in"]
     rows = []
-    for (_, r), vals, h in zip(part.iterrows(), values, hide):
-        cells = [f"< {threshold}" if hk == 1 else SECONDARY if hk == 2 else suppress(v, threshold)
-                 for v, hk in zip(vals, h)]
+    for (_, r), cells in zip(part.iterrows(), texts):
         rows.append([str(r.get("naam", r["code"]))] + cells
                     + [fmt_period(r.get("start_periode"), labels), fmt_period(r.get("gereed_periode"), labels)])
     note = f"{SECONDARY} = afgeschermd zodat een verborgen aantal niet uit de totalen is terug te rekenen."

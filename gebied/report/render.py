@@ -18,8 +18,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from gebied._version import __version__
 from gebied.errors import GebiedError
+from gebied.frames import fmt_int
 from gebied.io import atomic_path
-from gebied.privacy import MIN_THRESHOLD
+from gebied.privacy import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from gebied.report.charts import (
     comparison_chart,
     metrics_chart,
@@ -33,7 +34,7 @@ from gebied.report.flags import (
     hotspot_table,
     signal_table,
 )
-from gebied.report.format import METRIC_LABELS, PERIOD_METRICS, fmt_int
+from gebied.report.format import METRIC_LABELS, PERIOD_METRICS
 from gebied.report.maps import area_maps, choose_map_level
 from gebied.report.planning import planning_context
 from gebied.report.public import info_table, public_table, settings_table
@@ -52,7 +53,6 @@ from gebied.report.sections import (
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: The smallest suppression threshold (as CBS and the public map).
 TRUE_WORDS = {"ja", "j", "true", "waar", "1", "yes", "y"}
 
 #: Chapter anchors and headings, in order (the table of contents follows this list).
@@ -141,7 +141,7 @@ def render_report(
     signal_counts: Mapping[str, int] | None,
     flag_summary: pd.DataFrame | None,
     settings: Mapping[str, object] | None,
-    threshold: int = 10,
+    threshold: int = DEFAULT_THRESHOLD,
     strategy_periods: pd.DataFrame | None = None,
     planning_info: Mapping[str, object] | None = None,
 ) -> str:

@@ -11,15 +11,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from gebied.codes import STAGES
-from gebied.report.format import (
-    METRIC_LABELS,
-    Table,
-    fmt_int,
-    fmt_num,
-    fmt_pct,
-    frame_table,
-    is_missing,
-)
+from gebied.frames import area_level, fmt_int, fmt_num, fmt_pct, is_missing
+from gebied.report.format import METRIC_LABELS, Table, frame_table
 
 AREA_LEVEL_ORDER = ("gemeente", "woonplaats", "dorp", "wijk", "buurt", "straat", "blok")
 
@@ -122,11 +115,6 @@ def area_summaries(gebieden: pd.DataFrame | None, labels: Mapping[int, str]) -> 
 PLACE_LEVELS = ("woonplaats", "dorp", "plaats", "kern")
 
 
-def _level_base(niveau: object) -> str:
-    text = str(niveau)
-    return text[:-5] if text.endswith("_code") else text
-
-
 def planning_level_table(planning_levels: pd.DataFrame | None, gebieden: pd.DataFrame | None) -> Table | None:
     """The chosen planning level per place with its reason.
 
@@ -147,7 +135,7 @@ def planning_level_table(planning_levels: pd.DataFrame | None, gebieden: pd.Data
     if frame is None or frame.empty:
         return None
     if "niveau" in frame:
-        frame["_basis"] = frame["niveau"].map(_level_base)
+        frame["_basis"] = frame["niveau"].map(lambda n: area_level(str(n)))
         present = list(dict.fromkeys(frame["_basis"]))
         place = next((lvl for lvl in PLACE_LEVELS if lvl in present), None)
         if place is None:
@@ -290,7 +278,7 @@ def fmt_metric(key: str, value: object) -> str:
         x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(value)
-    return fmt_int(x) if x.is_integer() else fmt_num(x, 1)
+    return fmt_int(x) if x.is_integer() else fmt_num(x, decimals=1)
 
 
 def metrics_from_comparison(comparison: pd.DataFrame | None) -> dict[str, dict[str, object]] | None:

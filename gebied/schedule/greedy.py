@@ -16,6 +16,7 @@ import pandas as pd
 
 from gebied.codes import STAGES
 from gebied.errors import GebiedError, GebiedWarning
+from gebied.frames import mode_per_group
 from gebied.schedule.model import Population
 
 
@@ -318,7 +319,7 @@ def cluster_attribute(addresses: pd.DataFrame, clusters: pd.DataFrame | None, po
         return {c: (str(m.get(c)) if pd.notna(m.get(c, pd.NA)) else "") for c in ids}
     if column in addresses.columns:
         vals = addresses[column].astype("string").iloc[pop.index].fillna("")
-        first = pd.Series(vals.to_numpy(), index=pop.cluster).groupby(level=0).agg(lambda s: s.mode().iloc[0])
+        first = mode_per_group(vals, pop.cluster)  # an empty value counts too ("" when most are empty)
         return {c: str(first.get(c, "")) for c in ids}
     if column == "gebied_code":
         return {c: (re.match(r"^(.*)-C\d+$", c).group(1) if re.match(r"^(.*)-C\d+$", c) else c) for c in ids}

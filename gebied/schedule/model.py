@@ -30,6 +30,7 @@ import pandas as pd
 
 from gebied.codes import STAGES
 from gebied.errors import GebiedError, GebiedWarning, Problem
+from gebied.frames import string_column
 from gebied.io import read_csv_text
 from gebied.periods import period_number
 
@@ -106,9 +107,7 @@ def prepare_population(addresses: pd.DataFrame, *, works_share: float | None = N
     if np.isnan(first.astype(float)).any():
         raise GebiedError("onbekende ncg_fase in het cluster-bestand", column="ncg_fase")
     first = first.astype(int)
-    uitkomst = (
-        sub["uitkomst"].astype("string") if "uitkomst" in sub.columns else pd.Series(pd.NA, index=sub.index, dtype="string")
-    )
+    uitkomst = string_column(sub, "uitkomst")
     werk = np.where(uitkomst.isin(WORKS), 1.0, np.where(uitkomst.isin(NO_WORKS), 0.0, share))
     werk = np.round(werk * SCALE) / SCALE
     needs = np.zeros((len(idx), 3), dtype=bool)

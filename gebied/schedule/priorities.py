@@ -12,8 +12,32 @@ from pathlib import Path
 
 import pandas as pd
 
+#: The table with steering-group priorities in a plan GeoPackage (an attribute table).
 TABLE = "prioriteiten"
-COLUMNS = ["cluster_id", "prioriteit", "versie", "gewijzigd_op", "door"]
+#: Its columns besides the GeoPackage ``fid``.
+COLUMNS: tuple[str, ...] = ("cluster_id", "prioriteit", "versie", "gewijzigd_op", "door")
+#: Its description in ``gpkg_contents``.
+DESCRIPTION = "Prioriteiten van lokale stuurgroepen (gebied server)"
+CREATE_TABLE = (
+    f"CREATE TABLE IF NOT EXISTS {TABLE} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
+    "cluster_id TEXT NOT NULL UNIQUE, prioriteit INTEGER, versie INTEGER NOT NULL, "
+    "gewijzigd_op TEXT NOT NULL, door TEXT NOT NULL)"
+)
+
+
+def create_priority_table(con: sqlite3.Connection) -> None:
+    """Create the ``prioriteiten`` table if missing and register it in ``gpkg_contents``.
+
+    Runs no transaction statements: the caller commits (or holds a transaction).
+    """
+    con.execute(CREATE_TABLE)
+    has_contents = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='gpkg_contents'").fetchone()
+    if has_contents:
+        con.execute(
+            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) "
+            "VALUES (?, 'attributes', ?, ?)",
+            (TABLE, TABLE, DESCRIPTION),
+        )
 
 
 def read_priorities(gpkg: str | Path) -> pd.DataFrame:
@@ -61,18 +85,9 @@ def write_priorities(gpkg: str | Path, priorities: pd.DataFrame) -> None:
         return
     con = sqlite3.connect(gpkg)
     try:
-        con.execute(
-            f"CREATE TABLE IF NOT EXISTS {TABLE} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
-            "cluster_id TEXT NOT NULL UNIQUE, prioriteit INTEGER, versie INTEGER NOT NULL, "
-            "gewijzigd_op TEXT NOT NULL, door TEXT NOT NULL)"
-        )
-        con.execute(
-            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) "
-            "VALUES (?, 'attributes', ?, ?)",
-            (TABLE, TABLE, "Prioriteiten van lokale stuurgroepen (gebied server)"),
-        )
+        create_priority_table(con)
         con.executemany(
-            f"INSERT OR REPLACE INTO {TABLE} (cluster_id, prioriteit, versie, gewijzigd_op, door) VALUES (?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
             [
                 (r.cluster_id, None if pd.isna(r.prioriteit) else int(r.prioriteit), int(r.versie), str(r.gewijzigd_op), str(r.door))
                 for r in priorities.itertuples()

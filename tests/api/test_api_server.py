@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from gebied.api.auth import hash_key
-from gebied.api.public import suppress
 from gebied.api.store import open_store
 from gebied.cli import app
 from gebied.errors import GebiedError
 from gebied.io import write_layers
+from gebied.privacy import suppress_record
 from tests.api.live_server import running_server
 from tests.plan_fixture import OTHER, OWN, plan_layers, write_plan
 
@@ -92,7 +92,7 @@ COUNTS = ["aantal_adressen", "in_programma", "gereed", "fase_2.1", "aantal_vlagg
 )
 def test_suppression_never_leaks_a_small_count(values, drempel):
     rec = {"code": "BU1", "gemeente_code": "GM0001", **values, "aandeel_gereed": 0.5, "aandeel_met_vlag": 0.1}
-    out = suppress(rec, drempel=drempel)
+    out = suppress_record(rec, threshold=drempel)
     for c in COUNTS:
         assert out[c] == values[c] if (values[c] == 0 or values[c] >= drempel) else out[c] == f"< {drempel}"
     if 0 < values["gereed"] < drempel or 0 < values["in_programma"] < drempel:

@@ -15,9 +15,10 @@ from shapely.geometry import Point, box
 
 from gebied.errors import GebiedError
 from gebied.maps import aggregate_public, public_map
-from gebied.maps.aggregate import COUNT_COLUMNS, suppress
+from gebied.maps.aggregate import COUNT_COLUMNS
 from gebied.maps.assets import external_references
 from gebied.maps.plan import period_labels
+from gebied.privacy import suppress
 from tests.plan_fixture import plan_layers
 
 NUMBER_PAIR = re.compile(r"\[(-?\d+\.\d+),(-?\d+\.\d+)\]")

@@ -21,7 +21,8 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from gebied.cli import app
-from gebied.settings import load_settings
+from gebied.pipeline import run_plan
+from gebied.settings import PlanSettings, load_settings
 from tests.report.pages import assert_page_image, chapter_pages, page_texts, render_pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -218,3 +219,21 @@ def test_priorities_set_through_the_api_are_kept_by_the_next_plan(small_inputs, 
     assert again.loc[latest, "start_periode"] < was
     stored = sqlite3.connect(out / "plan.gpkg").execute("SELECT cluster_id, prioriteit, door FROM prioriteiten").fetchall()
     assert stored == [(latest, 1, "stuurgroep-test")]
+
+
+def test_run_plan_returns_every_result_as_a_typed_field(small_inputs, tmp_path):
+    settings = PlanSettings()
+    settings.invoer.adressen = str(small_inputs / "adressen.csv")
+    g = small_inputs / "gebieden.gpkg"
+    settings.invoer.gebieden = [f"gemeente={g}#gemeente", f"buurt={g}#buurt"]
+    settings.uitvoer.pdf = False
+    out = tmp_path / "uit"
+    result = run_plan(settings, out)
+    assert set(result.layers) == LAYERS  # only plan.gpkg layers, nothing smuggled in
+    assert set(result.signals) == {p.stem for p in (out / "signalen").glob("*.csv")}
+    assert set(result.strategy_periods["strategie"]) == set(result.metrics) == {"plan", "risico", "gebied"}
+    assert {"niveau", "code", "planningsniveau"} <= set(result.planning_levels.columns)
+    assert len(pd.read_csv(out / "vlaggen_per_gebied.csv")) == len(result.flags_per_area)
+    matrix = pd.read_csv(out / "samenwerkingsmatrix.csv", index_col=0)
+    assert matrix.to_numpy().tolist() == result.cooperation_matrix.to_numpy().tolist()
+    assert "rapport.html" in result.files and "kaart.html" not in result.files  # no renderers given
