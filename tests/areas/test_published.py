@@ -11,13 +11,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from gebied.areas.published import read_area_layers, without_sentinels
 from gebied.areas.read import AreaSpec, read_areas
 from gebied.bag import read_bag
 from gebied.errors import GebiedError, GebiedNotice
 from gebied.programme import join_programme, read_programme
-from tests.areas.published_fixture import UNKNOWN_IDS, write_bag, write_cbs_shapefile, write_wijkenbuurten
+from tests.areas.published_fixture import (
+    UNKNOWN_IDS,
+    write_bag,
+    write_cbs_shapefile,
+    write_wijkenbuurten,
+)
 from tests.conftest import PC4
 
 WATER_CODES = {"GM9999", "WK001499", "BU00149999"}
@@ -33,7 +39,7 @@ def published(tmp_path_factory, shared_data):
 
 def cli(*args, cwd):
     env = {k: v for k, v in os.environ.items() if k != "GEBIED_DEBUG"}
-    return subprocess.run([sys.executable, "-m", "gebied", *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
+    return subprocess.run([sys.executable, "-m", "gebied", *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=600, check=False)
 
 
 def _read(spec: str) -> tuple[dict, list[str]]:
@@ -50,7 +56,7 @@ def test_koppel_recognises_the_cbs_geopackage_bag_and_programme(published, tmp_p
     assert "herkend als CBS wijk- en buurtkaart 2022: 10 gemeenten, 123 wijken, 987 buurten; 3 waterdelen (water = JA) weggelaten" in run.stderr
     assert "herkend als BAG (laag verblijfsobject): 25.000 verblijfsobjecten" in run.stderr
     # the programme ids not in the BAG, with their line numbers in programma.csv
-    assert f"2 adres_id('s) uit het programma niet gevonden" in run.stderr
+    assert "2 adres_id('s) uit het programma niet gevonden" in run.stderr
     assert f"rij 7 ({UNKNOWN_IDS[0]})" in run.stderr and f"({UNKNOWN_IDS[1]})" in run.stderr
     joined = gpd.read_file(out)
     assert len(joined) == 25_000  # the 500 points far away in Limburg are not read
@@ -143,3 +149,17 @@ def test_programme_with_no_known_id_is_an_error(tmp_path):
     with pytest.raises(GebiedError, match="geen enkel adres_id"):
         join_programme(addresses, read_programme(path), file=str(path))
     assert np.isfinite(addresses.geometry.x).all()
+
+
+def test_woonplaats_layer_recognised(tmp_path):
+    path = tmp_path / "bag_woonplaatsen.gpkg"
+    frame = gpd.GeoDataFrame(
+        {"identificatie": ["1234", "2345"], "woonplaats": ["Loppersum", "Garrelsweer"]},
+        geometry=[shapely.box(230000, 590000, 232000, 592000), shapely.box(235000, 590000, 236000, 591000)],
+        crs=28992,
+    )
+    frame.to_file(path, layer="woonplaatsen", engine="pyogrio")
+    layers, notes = _read(f"cbs={path}")
+    assert list(layers) == ["woonplaats"]
+    assert dict(zip(layers["woonplaats"]["code"], layers["woonplaats"]["naam"])) == {"1234": "Loppersum", "2345": "Garrelsweer"}
+    assert "woonplaatsenlaag: 2 woonplaatsen" in notes[0]
