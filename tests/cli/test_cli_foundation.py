@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 from typer.testing import CliRunner
@@ -53,6 +54,15 @@ def test_koppel_detects_cbs_columns(tmp_path, areas):
     assert list(got["buurt_naam"]) == ["West", "Oost"]
 
 
+def read_back(path):
+    """An output of `gebied koppel` read the way a user would (texts stay texts in CSV)."""
+    if path.suffix == ".csv":
+        return pd.read_csv(path, dtype={c: "string" for c in ("adres_id", "pand_id", "ncg_fase", "buurt_code")})
+    if path.suffix == ".parquet":
+        return gpd.read_parquet(path)
+    return gpd.read_file(path)
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".geojson"])
 def test_koppel_output_formats(tmp_path, areas, suffix):
     src = tmp_path / "a.csv"
@@ -60,8 +70,26 @@ def test_koppel_output_formats(tmp_path, areas, suffix):
     out = tmp_path / f"uit{suffix}"
     result = run("koppel", src, "-g", f"buurt={areas}:buurtcode:buurtnaam", "--uit", out)
     assert result.exit_code == 0, result.output
-    assert out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".uit")]
+    got = read_back(out)
+    # every input column, then code, name and distance of the area layer; one row per address
+    assert [c for c in got.columns if c != "geometry"] == [
+        "adres_id", "pand_id", "x", "y", "ncg_fase", "risicoprofiel", "img_status",
+        "buurt_code", "buurt_naam", "buurt_afstand_m",
+    ]
+    assert len(got) == 2
+    assert got["adres_id"].tolist() == ["A1", "A2"] and got["pand_id"].tolist() == ["P1", "P2"]
+    assert got["buurt_code"].tolist() == ["BU01", "BU02"] and got["buurt_naam"].tolist() == ["West", "Oost"]
+    assert got["ncg_fase"].iloc[0] == "2.1" and pd.isna(got["ncg_fase"].iloc[1])
+    assert got["risicoprofiel"].tolist() == ["P50", "overig"]
+    assert got["img_status"].tolist() == ["geen_melding", "afgehandeld"]
+    assert got["x"].tolist() == [250010.0, 250150.0] and got["y"].tolist() == [590010.0, 590020.0]
+    assert got["buurt_afstand_m"].tolist() == [0.0, 0.0]
+    if suffix != ".csv":
+        # the points themselves, in the documented CRS (GeoJSON: WGS84, RFC 7946)
+        assert got.crs.to_epsg() == (4326 if suffix == ".geojson" else 28992)
+        rd = got.geometry.to_crs(28992)
+        assert rd.x.round(2).tolist() == [250010.0, 250150.0] and rd.y.round(2).tolist() == [590010.0, 590020.0]
 
 
 def _bad_inputs(tmp_path, areas):
