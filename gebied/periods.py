@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 import re
 
+import pandas as pd
+
 from gebied.errors import GebiedError
 
 #: Periods per year for each period kind.
@@ -101,3 +103,15 @@ def date_period(value: str, *, start: str = "2027-K1", periode: str = "kwartaal"
     n = PER_JAAR[check_periode(periode)]
     y0, s0 = _split(start, periode)
     return (day.year * n + (day.month - 1) * n // 12) - (y0 * n + s0) + 1
+
+
+def period_labels(planning: pd.DataFrame | None) -> dict[int, str]:
+    """Period number → label from a ``planning`` table (``periode``, ``periode_label``); empty when absent."""
+    if planning is None or planning.empty or "periode" not in planning:
+        return {}
+    labels = planning["periode_label"] if "periode_label" in planning else pd.Series(pd.NA, index=planning.index)
+    return {
+        int(p): (str(label) if pd.notna(label) else f"periode {int(p)}")
+        for p, label in zip(planning["periode"], labels, strict=True)
+        if pd.notna(p)
+    }

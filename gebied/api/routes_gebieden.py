@@ -1,4 +1,10 @@
-"""Area summaries (public, with suppression of small counts): ``/gebieden``."""
+"""Area summaries: ``/gebieden``.
+
+Without a key only the publication table is served (the public units of one level and
+``totaal``, as on the public map and in the report's public section). A gemeente key sees
+the full figures of every level for its own gemeenten and the publication table elsewhere;
+ncg and img see every area in full.
+"""
 
 from __future__ import annotations
 
@@ -19,17 +25,34 @@ from gebied.api.common import (
 )
 from gebied.api.schemas import GebiedenPagina, GebiedSamenvatting
 from gebied.api.store import PlanStore
-from gebied.privacy import suppress_record
 
 router = APIRouter(tags=["gebieden"])
 
 
-def area_view(store: PlanStore, principal: Principal, index: int) -> dict:
-    """An area record: full figures for own gemeenten / ncg / img, suppressed for others."""
-    rec = store.areas[index]
-    if principal.mag_gemeente(rec.get("gemeente_code")):
-        return {**rec, "onderdrukt": False}
-    return suppress_record(rec, threshold=store.drempel)
+def _visible(store: PlanStore, principal: Principal, niveau: str | None, gemeente: str | None) -> list[tuple[str, int]]:
+    """(``full`` or ``public``, index) of the area records this principal may see."""
+    def keep(rec: dict) -> bool:
+        return (niveau is None or rec.get("niveau") == niveau) and (gemeente is None or rec.get("gemeente_code") == gemeente)
+
+    full = [("full", i) for i, rec in enumerate(store.areas) if keep(rec) and principal.mag_gemeente(rec.get("gemeente_code"))]
+    if principal.ziet_alles:
+        return full
+    public = [
+        ("public", i)
+        for i, rec in enumerate(store.public)
+        if keep(rec) and not (rec.get("gemeente_code") and principal.mag_gemeente(rec.get("gemeente_code")))
+    ]
+    return full + public
+
+
+def _record(store: PlanStore, kind: str, index: int) -> dict:
+    if kind == "full":
+        return {**store.areas[index], "onderdrukt": False}
+    return store.public[index]
+
+
+def _geometry(store: PlanStore, kind: str, index: int):
+    return store.area_geometry[index] if kind == "full" else store.public_geometry[index]
 
 
 @router.get(
@@ -56,21 +79,18 @@ async def list_areas(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> FastJSON:
-    """Zonder sleutel krijgt iedereen deze cijfers; aantallen van 1 tot de drempel (standaard 10)
-    worden vervangen door de tekst "< 10", zoals op de openbare kaart."""
+    """Zonder sleutel: de openbare tabel (dezelfde als op de openbare kaart en in het rapport):
+    één niveau, kleine gebieden samengevoegd, afgeschermde aantallen als null met hun namen in
+    `afgeschermd`. Met een gemeentesleutel ook de volledige cijfers van de eigen gemeente."""
     store, principal = ctx.store, ctx.principal
-    idx = [
-        i
-        for i, rec in enumerate(store.areas)
-        if (niveau is None or rec.get("niveau") == niveau) and (gemeente is None or rec.get("gemeente_code") == gemeente)
-    ]
+    idx = _visible(store, principal, niveau, gemeente)
     chunk = idx[offset : offset + limit]
-    items = [area_view(store, principal, i) for i in chunk]
+    items = [_record(store, kind, i) for kind, i in chunk]
     body = page(request, items, len(idx), limit, offset)
     if formaat == "geojson":
         features = [
-            {"type": "Feature", "id": it["code"], "geometry": store.area_geometry[i], "properties": it}
-            for i, it in zip(chunk, items)
+            {"type": "Feature", "id": it["code"], "geometry": _geometry(store, kind, i), "properties": it}
+            for (kind, i), it in zip(chunk, items, strict=True)
         ]
         body = {"type": "FeatureCollection", "features": features, **{k: v for k, v in body.items() if k != "items"}}
         return GeoJSON(body)
@@ -93,6 +113,10 @@ async def get_area(
     """Cijfers per gebied: adressen, in programma, gereed, per fase, vlaggen en planning."""
     store, principal = ctx.store, ctx.principal
     rows = [i for i in store.area_by_code.get(code, []) if niveau is None or store.areas[i].get("niveau") == niveau]
-    if not rows:
-        raise HTTPException(404, "gebied niet gevonden")
-    return FastJSON(area_view(store, principal, rows[0]))
+    rows = [i for i in rows if principal.mag_gemeente(store.areas[i].get("gemeente_code"))]
+    if rows:
+        return FastJSON(_record(store, "full", rows[0]))
+    unit = store.public_by_code.get(code)
+    if unit is None or (niveau is not None and store.public[unit].get("niveau") != niveau):
+        raise HTTPException(404, "gebied niet gevonden (openbaar zijn alleen de gebieden van de openbare tabel)")
+    return FastJSON(store.public[unit])

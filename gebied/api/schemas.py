@@ -42,8 +42,8 @@ class GebiedSamenvatting(BaseModel):
             "examples": [
                 {
                     "niveau": "buurt", "code": "BU99010101", "naam": "Dorpskern", "gemeente_code": "GM9901",
-                    "aantal_adressen": 40, "in_programma": 31, "gereed": "< 10", "aandeel_gereed": None,
-                    "onderdrukt": True, "bbox": [6.85, 53.23, 6.86, 53.24],
+                    "aantal_adressen": 40, "in_programma": 31, "fase_gereed": None, "aandeel_gereed": None,
+                    "onderdrukt": True, "afgeschermd": ["fase_gereed", "fase_5.2"],
                 }
             ]
         },
@@ -56,7 +56,8 @@ class GebiedSamenvatting(BaseModel):
     in_programma: Telling = None
     gereed: Telling = None
     aandeel_gereed: float | None = None
-    onderdrukt: bool = Field(description="True als kleine aantallen zijn vervangen door '< drempel'.")
+    onderdrukt: bool = Field(description="True als er aantallen zijn afgeschermd (openbare tabel: null, met hun namen in afgeschermd).")
+    afgeschermd: list[str] | None = Field(default=None, description="Openbare tabel: de afgeschermde kolommen van dit gebied.")
     bbox: list[float] | None = Field(default=None, description="[minlon, minlat, maxlon, maxlat] (WGS84).")
 
 

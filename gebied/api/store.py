@@ -26,7 +26,7 @@ from gebied.api import gpkg
 from gebied.codes import NCG_FASE_OMSCHRIJVING
 from gebied.cooperation import GROEPEN, SIGNAL_TEXT, cooperation_groups, signal_lists
 from gebied.errors import GebiedError
-from gebied.privacy import DEFAULT_THRESHOLD
+from gebied.privacy import DEFAULT_THRESHOLD, publish
 
 REQUIRED_LAYERS = ("adressen", "clusters", "gebieden")
 
@@ -95,6 +95,11 @@ class PlanStore:
     areas: list[dict]
     area_by_code: dict[str, list[int]]
     area_geometry: list[orjson.Fragment]
+    #: The publication table (one record per public unit and ``totaal``): all that the
+    #: public sees of the areas (:func:`gebied.privacy.publish`).
+    public: list[dict]
+    public_by_code: dict[str, int]
+    public_geometry: list[orjson.Fragment]
     signals: dict[str, list[int]]
     plan_dir: Path
     conn: object = None
@@ -194,6 +199,12 @@ def open_store(path: str | Path) -> PlanStore:
     store_parts.update(_index_flags(vlaggen, store_parts["address_gemeente"]))
     store_parts.update(_index_clusters(clusters))
     store_parts.update(_index_areas(gebieden))
+    publiek = _read_layer(path, "publiek", available)
+    if publiek is None:  # a plan from before the publication table: compute it the same way
+        planning = _read_layer(path, "planning", available)
+        layers = {"adressen": adressen, "gebieden": gebieden, "planning": planning}
+        publiek = publish(layers, level=info.get("clusterniveau"), threshold=drempel).table
+    store_parts.update(_index_public(publiek))
     store = PlanStore(path=path, drempel=drempel, info=info, plan_dir=path.parent, **store_parts)
     _open_priorities(store, clusters)
     return store
@@ -335,6 +346,25 @@ def _index_areas(gebieden: gpd.GeoDataFrame) -> dict:
     for i, r in enumerate(records):
         by_code.setdefault(r["code"], []).append(i)
     return {"areas": records, "area_by_code": by_code, "area_geometry": frags}
+
+
+def _index_public(publiek: gpd.GeoDataFrame) -> dict:
+    publiek = publiek.copy()
+    publiek["code"] = publiek["code"].astype(str)
+    records = []
+    for rec in to_records(publiek):
+        hidden = [c for c in str(rec.get("afgeschermd") or "").split(", ") if c]
+        records.append(rec | {"afgeschermd": hidden, "onderdrukt": bool(hidden)})
+    frags = [orjson.Fragment(b"null")] * len(records)
+    if "geometry" in publiek.columns and publiek.crs is not None:
+        geoms = publiek.geometry.to_crs(4326).values  # already the published (rounded) outlines
+        frags = [orjson.Fragment(shapely.to_geojson(g).encode()) if g is not None else orjson.Fragment(b"null") for g in geoms]
+    by_code: dict[str, int] = {}
+    for i, rec in enumerate(records):
+        for member in rec["code"].split("+"):
+            by_code.setdefault(member, i)
+        by_code[rec["code"]] = i
+    return {"public": records, "public_by_code": by_code, "public_geometry": frags}
 
 
 def _open_priorities(store: PlanStore, clusters: pd.DataFrame) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from gebied.cli import clusters, flags, i18n, plan, schedule, server, steps
+from gebied.cli import audit, clusters, flags, i18n, plan, schedule, server, steps
 from gebied.cli.kaart import kaart
 from gebied.maps.render import plan_renderers
 
@@ -34,6 +34,7 @@ app.command("planning")(schedule.planning)
 app.command("kaart")(kaart)
 app.command("plan")(plan.plan_command(plan_renderers))
 app.command("demo")(plan.demo_command(plan_renderers))
+app.command("publiek-toets")(audit.publiek_toets)
 app.command("server")(server.server)
 app.command("sleutel")(server.sleutel)
 

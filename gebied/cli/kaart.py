@@ -27,7 +27,7 @@ def kaart(
         str, typer.Option("--niveau", help="Gebiedsniveau uit de laag 'gebieden', bijvoorbeeld buurt, wijk of woonplaats.")
     ] = "buurt",
     drempel: Annotated[
-        int, typer.Option("--drempel", help="Openbare kaart: aantallen onder deze drempel tonen als '< drempel' (minstens 5).")
+        int, typer.Option("--drempel", help="Openbare kaart: aantallen onder deze drempel (en wat ze zou verraden) afschermen als × (minstens 5).")
     ] = DEFAULT_THRESHOLD,
     titel: Annotated[str | None, typer.Option("--titel", help="Titel op de kaart (standaard uit het plan).")] = None,
 ) -> None:

@@ -67,7 +67,8 @@ def inline_static(fmap: folium.Map) -> None:
 def to_js(value: object) -> str:
     """JSON for embedding in a ``<script>``: compact and safe against ``</script>``."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # no "<" at all: neither "</script>" nor "<!--" can end or derail the script block
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 class JsLayer(folium.map.Layer):

@@ -72,7 +72,10 @@ def address_label(frame: pd.DataFrame) -> pd.Series:
     def col(name: str) -> pd.Series:
         if name not in frame.columns:
             return pd.Series("", index=frame.index)
-        return frame[name].astype("string").fillna("")
+        values = frame[name]
+        if pd.api.types.is_float_dtype(values):  # read back from a GeoPackage with gaps: 12.0 → 12
+            values = values.round().astype("Int64")
+        return values.astype("string").fillna("")
 
     nummer = col("huisnummer") + col("huisletter") + col("toevoeging").map(lambda t: f"-{t}" if t else "")
     label = (col("straat") + " " + nummer).str.strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import offlinefolium as folium
 import pandas as pd
 from offlinefolium import plugins
@@ -58,7 +60,7 @@ def new_map(bounds_frame, *, title: str, pad: float = 0.0) -> folium.Map:
         control_scale=True,
         prefer_canvas=True,
     )
-    fmap.get_root().title = title
+    fmap.get_root().title = html.escape(title)  # the page template inserts it unescaped
     inline_static(fmap)
     add_base_layers(fmap)
     plugins.Fullscreen(position="topleft", title="Volledig scherm", title_cancel="Volledig scherm sluiten").add_to(fmap)

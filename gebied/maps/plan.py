@@ -12,9 +12,10 @@ import pyogrio
 
 from gebied.errors import GebiedError
 from gebied.io import atomic_path
+from gebied.periods import period_labels as labels_of
 
 #: Layers the map builders know; ``gebieden`` is required, the rest is drawn when present.
-PLAN_LAYERS = ("adressen", "clusters", "gebieden", "vlaggen", "planning", "plan_info")
+PLAN_LAYERS = ("adressen", "clusters", "gebieden", "vlaggen", "planning", "plan_info", "publiek")
 
 
 def read_plan(path: str | os.PathLike) -> dict[str, pd.DataFrame]:
@@ -105,14 +106,7 @@ def plan_info(layers: dict[str, pd.DataFrame]) -> dict[str, str]:
 
 def period_labels(layers: dict[str, pd.DataFrame]) -> dict[int, str]:
     """Period number → label from the ``planning`` layer (empty when absent)."""
-    planning = layers.get("planning")
-    if planning is None or planning.empty:
-        return {}
-    out = {}
-    for p, label in zip(planning["periode"], planning["periode_label"], strict=False):
-        if pd.notna(p):
-            out[int(p)] = str(label) if pd.notna(label) else f"periode {int(p)}"
-    return out
+    return labels_of(layers.get("planning"))
 
 
 def to_wgs84(frame: gpd.GeoDataFrame, *, simplify_m: float = 0.0) -> gpd.GeoDataFrame:
@@ -148,15 +142,6 @@ def save_map(html: str, path: str | os.PathLike) -> Path:
     with atomic_path(target) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return target
-
-
-def choose_level(layers: dict[str, pd.DataFrame], wanted: str) -> str:
-    """``wanted`` when it is a level of ``gebieden``; else buurt, wijk, woonplaats or the first level."""
-    levels = [str(v) for v in layers["gebieden"]["niveau"].dropna().unique()]
-    for level in (wanted, "buurt", "wijk", "woonplaats", *levels):
-        if level and level in levels:
-            return level
-    raise GebiedError("laag 'gebieden' bevat geen enkel niveau", column="niveau")
 
 
 def plain_layers(layers: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -17,7 +17,7 @@ from gebied.maps.layers import geojson, label_of, popup_table
 from gebied.maps.municipal import new_map, slider_payload
 from gebied.maps.plan import to_wgs84
 from gebied.maps.style import FASE_LABELS, GEREED_KLEUR, period_colors, period_legend
-from gebied.privacy import DEFAULT_THRESHOLD
+from gebied.privacy import DEFAULT_THRESHOLD, HIDDEN
 
 #: Columns that betray single addresses; their presence is a programming error.
 ADDRESS_COLUMNS = ("adres_id", "pand_id", "straat", "huisnummer", "postcode", "x", "y")
@@ -42,7 +42,7 @@ def _popup(row, labels: dict[int, str]) -> str:
         ("In het versterkingsprogramma", row["in_programma"]),
         *[(label, row[f"fase_{f}"]) for f, label in zip(NCG_FASEN, FASE_LABELS, strict=False)],
         ("Verhoogd risico (P50/P90)", row["risico_verhoogd"]),
-        ("Vlaggen: verschil tussen buren", row["aantal_vlaggen"]),
+        ("Adressen met een vlag (verschil met buren)", row["met_vlag"]),
         ("Start gepland", label_of(labels, row["start_periode"])),
         ("Gereed gepland", label_of(labels, row["gereed_periode"])),
     ]
@@ -84,6 +84,8 @@ def public_map(
         props.append(
             {
                 "naam": str(row["naam"]),
+                "code": str(row["code"]),
+                "cijfers": {c: (None if row[c] == HIDDEN else int(row[c].replace(".", ""))) for c in COUNT_COLUMNS},
                 "start": None if pd.isna(start) else int(start),
                 "gereed_p": None if pd.isna(row["gereed_periode"]) else int(row["gereed_periode"]),
                 "popup": _popup(row, labels),
@@ -108,9 +110,9 @@ def public_map(
                                                               {"color": GEREED_KLEUR, "label": "gereed (met de tijdschuif)"}]},
         ],
         "footer": (
-            f"Peildatum {data_date}. Alleen cijfers per gebied; aantallen van 1 tot {threshold} staan er als "
-            f"'< {threshold}'. Gebieden met minder dan {threshold} adressen zijn samengevoegd met het buurgebied "
-            "of niet getoond. Klik op een gebied voor de uitleg."
+            f"Peildatum {data_date}. Alleen cijfers per gebied; aantallen van 1 tot {threshold} en aantallen waaruit "
+            "die terug te rekenen zouden zijn, staan er als ×. Gebieden met minder dan "
+            f"{threshold} adressen zijn samengevoegd met het buurgebied of niet getoond. Klik op een gebied voor de uitleg."
         ),
     }
     JsControl("legend", legend).add_to(fmap)

@@ -9,13 +9,13 @@ import pandas as pd
 from gebied.maps.aggregate import aggregate_public
 from gebied.maps.municipal import municipal_map
 from gebied.maps.plan import (
-    choose_level,
     period_labels,
     plain_layers,
     plan_info,
     save_map,
 )
 from gebied.maps.public import public_map
+from gebied.privacy import public_level
 
 
 def plan_renderers() -> dict[str, object]:
@@ -24,7 +24,7 @@ def plan_renderers() -> dict[str, object]:
     Writes ``kaart.html`` (municipal map) and ``kaart_publiek.html`` (public map).
     """
     def _level(layers: dict[str, pd.DataFrame], settings) -> str:
-        return choose_level(layers, settings.uitvoer.niveau or settings.cluster.gebied)
+        return public_level(layers["gebieden"], settings.uitvoer.niveau or settings.cluster.gebied)
 
     def _date(layers: dict[str, pd.DataFrame], settings) -> str:
         return settings.uitvoer.peildatum or plan_info(layers).get("peildatum") or "onbekend"

@@ -28,10 +28,11 @@ from gebied.errors import GebiedError, GebiedWarning
 from gebied.flags.rules import flag_counts, flag_inequality
 from gebied.flags.summary import flag_summary
 from gebied.inputs import read_inputs
-from gebied.io import write_layers
+from gebied.io import write_csv, write_layers
 from gebied.join import join_areas
 from gebied.neighbours import neighbour_pairs
 from gebied.outdir import atomic_dir, check_output_dir
+from gebied.privacy import Publication, publish
 from gebied.pipeline.qgis_styles import plan_styles, write_styles
 from gebied.report.render import render_report, write_pdf, write_report
 from gebied.schedule.model import read_fixed
@@ -78,6 +79,9 @@ class PlanResult:
         The recommended planning level per place (:func:`gebied.clusters.level.planning_level`).
     strategy_periods
         The ``planning`` table of every strategy, with a column ``strategie``.
+    publication
+        The publication table and what its audit needs (:func:`gebied.privacy.publish`);
+        also the ``publiek`` layer and ``publiek.csv``.
     planning_info
         How the plan was chosen (:func:`gebied.schedule.run.schedule_info`): candidates,
         flow trade-off, requests and the capacity advice (planning_info.json).
@@ -94,6 +98,7 @@ class PlanResult:
     planning_levels: pd.DataFrame
     strategy_periods: pd.DataFrame
     planning_info: dict[str, Any] = field(default_factory=dict)
+    publication: Publication | None = None
     files: list[str] = field(default_factory=list)
 
 
@@ -227,6 +232,8 @@ def build_layers(
         "planning": result.periods,
         "plan_info": info,
     }
+    publication = publish(layers, level=settings.uitvoer.niveau or level, threshold=settings.uitvoer.drempel)
+    layers["publiek"] = publication.table
     return PlanResult(
         layers=layers,
         metrics=metrics,
@@ -237,6 +244,7 @@ def build_layers(
         planning_levels=levels,
         strategy_periods=pd.concat([run.periods.assign(strategie=name) for name, run in runs.items()], ignore_index=True),
         planning_info=planning_info,
+        publication=publication,
     )
 
 
@@ -283,20 +291,19 @@ def run_plan(
             json.dumps(result.metrics, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
         )
         (tmp / "plan.toml").write_text(dump_settings(settings), encoding="utf-8")
-        result.comparison.to_csv(tmp / "vergelijking.csv", index=False, lineterminator="\n")
+        write_csv(result.comparison, tmp / "vergelijking.csv")
+        write_csv(pd.DataFrame(result.layers["publiek"].drop(columns="geometry")), tmp / "publiek.csv")
         (tmp / "planning_info.json").write_text(
             json.dumps(result.planning_info, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
         )
         if result.planning_info.get("verzoeken"):
-            pd.DataFrame(result.planning_info["verzoeken"]).to_csv(tmp / "verzoeken.csv", index=False, lineterminator="\n")
-        result.cooperation_matrix.to_csv(tmp / "samenwerkingsmatrix.csv", lineterminator="\n")
-        result.flags_per_area.to_csv(tmp / "vlaggen_per_gebied.csv", index=False, lineterminator="\n")
+            write_csv(pd.DataFrame(result.planning_info["verzoeken"]), tmp / "verzoeken.csv")
+        write_csv(result.cooperation_matrix, tmp / "samenwerkingsmatrix.csv", index=True)
+        write_csv(result.flags_per_area, tmp / "vlaggen_per_gebied.csv")
         signal_dir = tmp / "signalen"
         signal_dir.mkdir()
         for name, frame in result.signals.items():
-            pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).to_csv(
-                signal_dir / f"{name}.csv", index=False, lineterminator="\n"
-            )
+            write_csv(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")), signal_dir / f"{name}.csv")
         step(STEPS[7])
         for filename, render in (renderers or {}).items():
             (tmp / filename).parent.mkdir(parents=True, exist_ok=True)

@@ -1,149 +1,34 @@
-"""Public figures: one set of rules for the public map, the report and the API.
+"""Public units and the display of public figures.
 
-- a count from 1 to ``threshold - 1`` is shown as ``"< threshold"`` (primary suppression);
-- where a total and its parts are published, a single hidden part could be computed back by
-  subtraction, so the smallest other part is hidden too (secondary suppression, ``×``);
-- a share whose numerator or denominator is hidden is hidden too (API records);
 - an area with fewer addresses than the threshold is merged into the neighbouring area of
-  the same gemeente with which it shares the longest border, or hidden when it has none.
-
-Zero stays zero (it reveals no home).
+  the same gemeente with which it shares the longest border (or left out when it has none);
+  merged areas are united without sliver lines;
+- a published count is shown as a Dutch number, a hidden one as :data:`HIDDEN`; zero stays
+  zero (it reveals no home).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from gebied.codes import NCG_FASEN
-from gebied.frames import is_missing
+from gebied.frames import fmt_int, is_missing
 
 #: The smallest threshold allowed (CBS publishes no counts below 5 for small areas).
 MIN_THRESHOLD = 5
 #: The threshold when none is given.
 DEFAULT_THRESHOLD = 10
-#: Display text of a secondarily suppressed cell.
-SECONDARY = "×"
-#: A published total (``in_programma``) and its parts (the phases) of an area: one hidden
-#: part could be computed back by subtraction.
-TOTAL_AND_PARTS: tuple[str, ...] = ("in_programma", *(f"fase_{f}" for f in NCG_FASEN))
-#: Shares of an area record and the counts they are built from.
-SHARES: dict[str, tuple[str, ...]] = {
-    "aandeel_gereed": ("gereed", "in_programma"),
-    "aandeel_met_vlag": ("aantal_adressen",),
-}
+#: Display text of a hidden cell (small count, or hidden so that none can be computed back).
+HIDDEN = "×"
 
 
-def suppress(count: object, threshold: int, *, number: Callable[[int], str] = str) -> str:
-    """Display text of a count: ``"< threshold"`` for 1 … threshold-1, else ``number(count)``.
-
-    ``–`` when the count is missing; ``number`` formats a shown count (e.g.
-    :func:`gebied.frames.fmt_int` for Dutch thousands separators).
-    """
-    if is_missing(count):
-        return "–"
-    n = int(count)  # type: ignore[call-overload]
-    if 0 < n < threshold:
-        return f"< {threshold}"
-    return number(n)
-
-
-def protect(values: np.ndarray, threshold: int, groups: Sequence[object] | None = None) -> np.ndarray:
-    """Cells to hide in a table of counts: 0 for shown, 1 primary, 2 secondary.
-
-    Column 0 is the row total of columns 1…; rows with the same ``groups`` value add up
-    to a (published) group total per column. Primary: counts 1 … threshold-1. Secondary:
-    where a row or a group column has exactly one hidden cell, the smallest other
-    non-zero cell is hidden too, so that no hidden count can be computed back by
-    subtraction. Repeated until nothing changes.
-    """
-    v = np.asarray(values, dtype=np.int64)
-    hide = np.where((v > 0) & (v < threshold), 1, 0)
-    n, k = v.shape
-    groups = list(range(n)) if groups is None else list(groups)
-    members: dict[object, list[int]] = {}
-    for i, g in enumerate(groups):
-        members.setdefault(g, []).append(i)
-
-    def hide_smallest(cells: list[tuple[int, int]]) -> bool:
-        hidden = [c for c in cells if hide[c]]
-        if len(hidden) != 1:
-            return False
-        free = [c for c in cells if not hide[c] and v[c] > 0]
-        if not free:
-            return False
-        target = min(free, key=lambda c: (v[c], c))
-        hide[target] = 2
-        return True
-
-    changed = True
-    while changed:
-        changed = False
-        for i in range(n):
-            changed |= hide_smallest([(i, j) for j in range(0, k)])
-        for rows in members.values():
-            if len(rows) > 1:
-                for j in range(k):
-                    changed |= hide_smallest([(i, j) for i in rows])
-    return hide
-
-
-def suppress_table(
-    values: np.ndarray, threshold: int, *, groups: Sequence[object] | None = None, number: Callable[[int], str] = str
-) -> list[list[str]]:
-    """Display texts of a table of counts (total in column 0): primary and secondary suppression.
-
-    See :func:`protect` for the table and ``groups``; :func:`suppress` for ``number``.
-    """
-    hide = protect(values, threshold, groups)
-    return [
-        [SECONDARY if h == 2 else suppress(v, threshold, number=number) for v, h in zip(row, hidden)]
-        for row, hidden in zip(values, hide)
-    ]
-
-
-def is_count_column(name: str) -> bool:
-    """Columns of the gebieden layer that count addresses or flags."""
-    return name.startswith(("aantal", "fase_", "uitkomst_", "risico_")) or name in ("in_programma", "gereed")
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def suppress_record(record: Mapping[str, object], *, threshold: int) -> dict:
-    """A copy of an area record (API) with its small counts hidden; ``onderdrukt`` says whether any.
-
-    A count from 1 to ``threshold - 1`` becomes ``"< threshold"``; where that leaves a single
-    hidden part of :data:`TOTAL_AND_PARTS`, the smallest other part becomes ``"×"``; a share
-    built from a hidden count becomes None. Counts that stay shown stay numbers.
-    """
-    out = dict(record)
-    hidden = set()
-    label = f"< {threshold}"
-    for key, value in record.items():
-        if is_count_column(key) and _is_number(value) and 0 < value < threshold:  # type: ignore[operator]
-            out[key] = label
-            hidden.add(key)
-    block = [k for k in TOTAL_AND_PARTS if _is_number(record.get(k))]
-    if len(block) == len(TOTAL_AND_PARTS):
-        hide = protect(np.array([[int(record[k]) for k in block]]), threshold)  # type: ignore[call-overload]
-        for j, key in enumerate(block):
-            if hide[0, j] == 2:
-                out[key] = SECONDARY
-                hidden.add(key)
-    for share, parts in SHARES.items():
-        if share in out and any(p in hidden for p in parts):
-            out[share] = None
-            hidden.add(share)
-    if "aandeel_met_vlag" in out and "aantal_vlaggen" in hidden:
-        out["aandeel_met_vlag"] = None
-    out["onderdrukt"] = bool(hidden)
-    return out
+def display(value: object) -> str:
+    """Text of a cell of the publication table: a Dutch number, or :data:`HIDDEN` when hidden."""
+    return HIDDEN if is_missing(value) else fmt_int(value)
 
 
 def _missing(value: object) -> bool:
@@ -217,3 +102,35 @@ def merge_small_areas(
             merged[frame.geometry.name] = seamless_union(merged[frame.geometry.name], row[frame.geometry.name])
         frame.loc[target] = merged
         frame = frame.drop(index=idx)
+
+
+def _cell(x: float, y: float) -> tuple[float, float]:
+    return (round(x, 4), round(y, 4))
+
+
+def public_geometry(frame: gpd.GeoDataFrame, homes: gpd.GeoSeries | None, *, simplify_m: float = 5.0) -> gpd.GeoSeries:
+    """Area outlines for publication in EPSG:4326, rounded to 5 decimals.
+
+    A vertex that rounds (to 4 decimals, about 7 × 11 m) to the same place as a home is
+    moved to the nearest free cell, so no home's position can be read from an outline.
+    """
+    geo = frame.geometry.to_crs(28992).simplify(simplify_m, preserve_topology=True).to_crs(4326)
+    taken: set[tuple[float, float]] = set()
+    if homes is not None and len(homes):
+        wgs = homes.to_crs(4326)
+        taken = {_cell(x, y) for x, y in zip(wgs.x, wgs.y, strict=True)}
+    steps = [(dx, dy) for r in (1, 2, 3) for dx in (-r, 0, r) for dy in (-r, 0, r) if (dx, dy) != (0, 0)]
+
+    def fix(coords: np.ndarray) -> np.ndarray:
+        out = np.round(coords, 5)
+        for k, (x, y) in enumerate(out):
+            if _cell(x, y) not in taken:
+                continue
+            for dx, dy in steps:
+                nx, ny = round(x + dx * 1e-4, 5), round(y + dy * 1e-4, 5)
+                if _cell(nx, ny) not in taken:
+                    out[k] = (nx, ny)
+                    break
+        return out
+
+    return gpd.GeoSeries(shapely.transform(geo.values, fix), index=frame.index, crs=4326)

@@ -18,6 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from gebied.codes import STAGES
+from gebied.periods import period_labels
 
 DPI = 150
 RC = {
@@ -63,13 +64,6 @@ def _period_axis(ax, periods: Sequence[int], labels: dict[int, str]) -> None:
     ax.set_xticks(ticks)
     ax.set_xticklabels([labels.get(p, str(p)) for p in ticks], rotation=45, ha="right")
     ax.set_xlabel("Periode")
-
-
-def period_labels(planning: pd.DataFrame | None) -> dict[int, str]:
-    """Map period number → label from the ``planning`` layer."""
-    if planning is None or "periode" not in planning or "periode_label" not in planning:
-        return {}
-    return {int(p): str(lbl) for p, lbl in zip(planning["periode"], planning["periode_label"]) if pd.notna(p)}
 
 
 def schedule_chart(planning: pd.DataFrame | None) -> str | None:

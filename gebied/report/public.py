@@ -4,67 +4,45 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
-from gebied.frames import fmt_int, is_missing
-from gebied.privacy import SECONDARY, merge_small_areas, suppress_table
+from gebied.codes import NCG_FASEN
+from gebied.frames import is_missing
+from gebied.privacy import COUNTS, HIDDEN, TOTAL, display
 from gebied.report.format import Table, fmt_value
 from gebied.report.sections import fmt_period
 
-#: Public stage groups: label → NCG phases counted in it.
-PUBLIC_GROUPS: dict[str, tuple[str, ...]] = {
-    "Opname en beoordeling": ("1.2", "2.1", "3.1"),
-    "Planvorming": ("4.1", "4.2"),
-    "Bouw": ("5.1", "5.2"),
+#: Column headers of the public table, per count of the publication table.
+PUBLIC_HEADERS: dict[str, str] = {
+    "aantal_adressen": "Adressen",
+    "in_programma": "In programma",
+    **{f"fase_{f}": ("Gereed" if f == "gereed" else f"Fase {f}") for f in NCG_FASEN},
+    "risico_verhoogd": "P50/P90",
+    "met_vlag": "Met vlag",
 }
 
 
-def _phase_counts(row: pd.Series, phases: tuple[str, ...]) -> int:
-    return int(sum(0 if is_missing(row.get(f"fase_{f}")) else int(row[f"fase_{f}"]) for f in phases))
+def public_table(publiek: pd.DataFrame | None, *, labels: Mapping[int, str], threshold: int) -> Table | None:
+    """The publication table (:func:`gebied.privacy.publish`) as the report shows it.
 
-
-def public_table(
-    gebieden: pd.DataFrame | None,
-    *,
-    level: str,
-    threshold: int,
-    labels: Mapping[int, str],
-    id: str,
-    caption: str,
-) -> Table | None:
-    """Per area of ``level``: counts by stage, small counts hidden (see :func:`gebied.privacy.protect`).
-
-    Areas with fewer than ``threshold`` addresses are merged into a neighbour first.
-    No address-level data: only area names, counts and the planned periods of the area.
+    Exactly the cells of the table, one row per public unit and the row ``totaal``; a
+    hidden cell is shown as ``×``.
     """
-    if gebieden is None or gebieden.empty or "niveau" not in gebieden:
+    if publiek is None or publiek.empty:
         return None
-    part = gebieden[gebieden["niveau"].astype(str) == level].sort_values("code")
-    if part.empty:
-        return None
-    count_cols = [c for c in part.columns if c in ("aantal_adressen", "in_programma", "gereed") or str(c).startswith("fase_")]
-    part, hidden = merge_small_areas(part, threshold, count_columns=count_cols)
-    part["naam"] = [" + ".join(n) for n in part["samengevoegd"]]
-    values = np.array(
-        [[0 if is_missing(r.get("in_programma")) else int(r["in_programma"])]
-         + [_phase_counts(r, phases) for phases in PUBLIC_GROUPS.values()]
-         + [0 if is_missing(r.get("gereed")) else int(r["gereed"])]
-         for _, r in part.iterrows()],
-        dtype=np.int64,
-    ).reshape(len(part), 2 + len(PUBLIC_GROUPS))
-    groups = part["gemeente_code"].astype(str).tolist() if "gemeente_code" in part and level != "gemeente" else None
-    texts = suppress_table(values, threshold, groups=groups, number=fmt_int)
-    headers = ["Gebied", "In programma", *PUBLIC_GROUPS, "Gereed", "Start", "Gereed in"]
+    level = str(publiek["niveau"].iloc[0])
+    headers = ["Gebied", *(PUBLIC_HEADERS[c] for c in COUNTS), "Start", "Gereed in"]
     rows = []
-    for (_, r), cells in zip(part.iterrows(), texts):
-        rows.append([str(r.get("naam", r["code"]))] + cells
-                    + [fmt_period(r.get("start_periode"), labels), fmt_period(r.get("gereed_periode"), labels)])
-    note = f"{SECONDARY} = afgeschermd zodat een verborgen aantal niet uit de totalen is terug te rekenen."
-    if hidden:
-        note += f" {hidden} gebied(en) met minder dan {threshold} adressen en zonder buurgebied zijn weggelaten."
-    return Table(id=id, caption=caption, headers=headers, rows=rows,
-                 numeric=[False] + [True] * (len(headers) - 1), note=note)
+    for _, r in publiek.iterrows():
+        merged = r.get("samengevoegd")
+        name = str(merged).replace("; ", " + ") if not is_missing(merged) and merged else str(r["naam"])
+        name = "Alle gebieden samen" if r["code"] == TOTAL else name
+        rows.append([name, *(display(r[c]) for c in COUNTS),
+                     fmt_period(r.get("start_periode"), labels), fmt_period(r.get("gereed_periode"), labels)])
+    note = (f"{HIDDEN} = afgeschermd: een aantal van 1 tot en met {threshold - 1}, of een aantal waaruit zo'n klein "
+            "aantal terug te rekenen zou zijn. Start en gereed alleen waar het aantal in het programma getoond wordt.")
+    return Table(id="tabel-publiek-gebieden", caption=f"Stand per {level} (openbaar, afgeschermd)", headers=headers,
+                 rows=rows, numeric=[False] + [True] * (len(headers) - 1), note=note)
 
 
 def flatten_settings(settings: Mapping[str, object] | None, prefix: str = "") -> list[tuple[str, str]]:

@@ -20,11 +20,11 @@ from gebied._version import __version__
 from gebied.errors import GebiedError
 from gebied.frames import fmt_int
 from gebied.io import atomic_path
-from gebied.privacy import DEFAULT_THRESHOLD, MIN_THRESHOLD
+from gebied.periods import period_labels
+from gebied.privacy import DEFAULT_THRESHOLD, MIN_THRESHOLD, publish
 from gebied.report.charts import (
     comparison_chart,
     metrics_chart,
-    period_labels,
     schedule_chart,
 )
 from gebied.report.flags import (
@@ -229,16 +229,21 @@ def render_report(
         "kaart_niveau": level,
         "kaarten": area_maps(layers, level=level, period_labels=labels) if level else [],
         "drempel": threshold,
-        "publiek_gemeente_tabel": public_table(
-            gebieden, level="gemeente", threshold=threshold, labels=labels,
-            id="tabel-publiek-gemeenten", caption="Stand per gemeente (afgeschermd)"),
-        "publiek_gebied_tabel": public_table(
-            gebieden, level=level, threshold=threshold, labels=labels,
-            id="tabel-publiek-gebieden", caption=f"Stand per {level} (afgeschermd)") if level else None,
+        "publiek_tabel": public_table(_publication(layers, info, settings, threshold), labels=labels, threshold=threshold),
         "instellingen_tabel": settings_table(settings),
         "info_tabel": info_table(info),
     }
     return _environment().get_template("rapport.html.j2").render(**context)
+
+
+def _publication(layers: Mapping[str, pd.DataFrame], info: Mapping[str, str], settings: Mapping, threshold: int) -> pd.DataFrame | None:
+    """The plan's publication table: its ``publiek`` layer, or computed the same way for older plans."""
+    if layers.get("publiek") is not None:
+        return layers["publiek"]
+    if layers.get("gebieden") is None or layers.get("adressen") is None or layers["gebieden"].empty:
+        return None
+    wanted = (settings.get("uitvoer") or {}).get("niveau") or (settings.get("cluster") or {}).get("gebied") or info.get("clusterniveau")
+    return publish(layers, level=wanted, threshold=threshold).table
 
 
 def _version() -> str:

@@ -21,6 +21,8 @@ LAZY = {
     ("gebied.report.render", "weasyprint"),
     ("gebied.cli.server", "uvicorn"),
     ("gebied.cli.server", "gebied.api.app"),
+    ("gebied.cli.audit", "gebied.api"),
+    ("gebied.cli.audit", "fastapi"),
     ("gebied.cli.i18n", "typer._click"),  # optional: only in typer versions that vendor click
 }
 MAX_LINES = 420
