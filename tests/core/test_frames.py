@@ -21,7 +21,6 @@ from gebied.frames import (
     string_column,
     text_column,
 )
-from gebied.privacy import SECONDARY, suppress, suppress_table
 
 
 def test_mode_per_group_breaks_ties_to_the_smallest_and_skips_missing():
@@ -66,9 +65,3 @@ def test_dutch_numbers():
     assert fmt_num(1234.5678, decimals=2) == "1.234,57" and fmt_num(float("inf")) == "–"
     assert fmt_pct(0.125) == "12,5%" and fmt_pct(0.335, decimals=0) == "34%" and fmt_pct(np.nan) == "–"
 
-
-def test_suppressed_texts_in_map_and_report_notation():
-    assert suppress(1234, 10) == "1234" and suppress(1234, 10, number=fmt_int) == "1.234"
-    assert suppress(3, 10) == "< 10" and suppress(0, 10) == "0" and suppress(None, 10) == "–"
-    # total 30 = 3 + 27: the hidden 3 could be computed back, so 27 is hidden too
-    assert suppress_table(np.array([[30, 3, 27], [40, 0, 40]]), 10) == [["30", "< 10", SECONDARY], ["40", "0", "40"]]
