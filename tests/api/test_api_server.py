@@ -6,7 +6,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import geopandas as gpd
 import httpx
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,7 +19,8 @@ from gebied.api.store import open_store
 from gebied.cli import app
 from gebied.errors import GebiedError
 from gebied.io import write_layers
-from gebied.privacy import suppress_record
+from gebied.privacy import COUNTS as PUBLIC_COUNTS
+from gebied.privacy import publish
 from tests.api.live_server import running_server
 from tests.plan_fixture import OTHER, OWN, plan_layers, write_plan
 
@@ -83,21 +86,21 @@ def test_store_rejects_duplicate_ids(tmp_path):
         open_store(write_layers(frames, tmp_path / "dup.gpkg"))
 
 
-COUNTS = ["aantal_adressen", "in_programma", "gereed", "fase_2.1", "aantal_vlaggen"]
-
-
-@given(
-    values=st.fixed_dictionaries({c: st.integers(0, 10_000) for c in COUNTS}),
-    drempel=st.integers(2, 50),
-)
-def test_suppression_never_leaks_a_small_count(values, drempel):
-    rec = {"code": "BU1", "gemeente_code": "GM0001", **values, "aandeel_gereed": 0.5, "aandeel_met_vlag": 0.1}
-    out = suppress_record(rec, threshold=drempel)
-    for c in COUNTS:
-        assert out[c] == values[c] if (values[c] == 0 or values[c] >= drempel) else out[c] == f"< {drempel}"
-    if 0 < values["gereed"] < drempel or 0 < values["in_programma"] < drempel:
-        assert out["aandeel_gereed"] is None
-    assert out["onderdrukt"] == any(0 < v < drempel for v in values.values())
+def test_public_records_are_the_publication_table(tmp_path):
+    """Without a key the store serves the publication table and nothing else of the areas."""
+    plan = write_plan(tmp_path / "plan")
+    layers = {name: gpd.read_file(plan, layer=name, engine="pyogrio") for name in ("adressen", "gebieden", "planning")}
+    store = open_store(plan)
+    try:
+        expected = publish(layers, level=store.info.get("clusterniveau"), threshold=store.drempel).table
+        assert [r["code"] for r in store.public] == [str(c) for c in expected["code"]]
+        for rec, (_, row) in zip(store.public, expected.iterrows(), strict=True):
+            for col in PUBLIC_COUNTS:
+                assert rec[col] == (None if pd.isna(row[col]) else int(row[col]))
+                assert rec[col] is None or rec[col] == 0 or rec[col] >= store.drempel
+            assert rec["onderdrukt"] == bool(rec["afgeschermd"])
+    finally:
+        store.close()
 
 
 @pytest.fixture()

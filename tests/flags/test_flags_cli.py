@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gebied.cli import app
+from gebied.outdir import MARKER
 from gebied.io import write_table
 from tests.homes import addresses, home
 
@@ -85,10 +86,14 @@ def test_vlaggen_bad_input_file(tmp_path):
 def test_signalen_writes_folder(gekoppeld, tmp_path):
     out = tmp_path / "signalen"
     out.mkdir()
-    (out / "oud.txt").write_text("oud")
-    result = runner.invoke(app, ["signalen", str(gekoppeld), "--uit", str(out)])
-    assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [
+    (out / "oud.txt").write_text("oud")  # a file gebied did not make: refused and kept
+    refused = runner.invoke(app, ["signalen", str(gekoppeld), "--uit", str(out)])
+    assert refused.exit_code == 2 and (out / "oud.txt").read_text() == "oud"
+    (out / "oud.txt").unlink()
+    for _ in range(2):  # into an empty folder, then over its own earlier output
+        result = runner.invoke(app, ["signalen", str(gekoppeld), "--uit", str(out)])
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir() if p.name != MARKER) == [
         "gezamenlijke_opname.csv",
         "matrix.csv",
         "melding_uitnodigen.csv",

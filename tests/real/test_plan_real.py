@@ -37,3 +37,10 @@ def test_plan_on_real_addresses_and_pc4(shared_data, tmp_path):
     public = (out / "kaart_publiek.html").read_text(encoding="utf-8")
     for adres_id in adressen["adres_id"].sample(200, random_state=1):
         assert adres_id not in public
+    # the attacker's audit on every public output of the real plan (PC4 areas)
+    toets = CliRunner().invoke(app, ["publiek-toets", str(out)])
+    assert toets.exit_code == 0, toets.output
+    assert "Geslaagd" in toets.output and "kaart_publiek.html (" in toets.output
+    publiek = gpd.read_file(out / "plan.gpkg", layer="publiek")
+    units = publiek[publiek["code"] != "totaal"]
+    assert units["niveau"].eq("pc4").all() and (units["aantal_adressen"].dropna() >= 10).all()

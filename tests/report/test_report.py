@@ -7,16 +7,13 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from gebied.errors import GebiedError
-from gebied.privacy import protect
+from gebied.privacy import COUNTS, display, publish
 from gebied.report.render import render_report, write_pdf, write_report
 from tests.plan_fixture import PEILDATUM, THRESHOLD, TITLE, report_inputs
 from tests.report.pages import assert_page_image, chapter_pages, page_texts, render_pages
@@ -252,66 +249,25 @@ def test_hotspots_are_ranked_and_explained(rendered, plan):
     assert all("ander tempo" in r[col["Uitleg"]] for r in rows)  # tempo_verschil, the most common flag
 
 
-def test_public_section_suppresses_small_counts(rendered, plan):
+def test_public_section_is_the_publication_table(rendered, plan):
     section = rendered["soup"].find(id="publiek-deel")
     rule = section.find(id="onderdrukkingsregel").get_text()
-    assert f"< {THRESHOLD}" in rule and f"1 tot en met {THRESHOLD - 1}" in rule
-    cells = [td.get_text(strip=True) for td in section.select("td.num")]
-    counts = [c for c in cells if not re.fullmatch(r"\d{4}-K\d|–", c)]
-    assert counts
-    assert f"< {THRESHOLD}" in counts, "de proefdata moeten kleine aantallen bevatten"
-    for c in counts:
-        if c not in (f"< {THRESHOLD}", "×"):
-            value = parse_nl(c)
-            assert value == 0 or value >= THRESHOLD
+    assert f"1 tot en met {THRESHOLD - 1}" in rule and "publiek-toets" in rule
+    caption = section.find("table", id="tabel-publiek-gebieden").find("caption").get_text()
+    level = re.search(r"Stand per (\w+)", caption).group(1)
+    pub = publish(plan["layers"], level=level, threshold=THRESHOLD)
+    assert pub.hidden.to_numpy().any(), "de proefdata moeten kleine aantallen bevatten"
+    headers, rows = table_rows(rendered["soup"], "tabel-publiek-gebieden")
+    assert len(rows) == len(pub.table)
+    for row, (_, exp) in zip(rows, pub.table.iterrows(), strict=True):
+        assert row[1 : 1 + len(COUNTS)] == [display(exp[c]) for c in COUNTS]
+    assert rows[-1][0] == "Alle gebieden samen"
     # no address-level data in the public section
     text = section.get_text()
     for adres_id in plan["layers"]["adressen"]["adres_id"]:
         assert adres_id not in text
     for cluster_id in plan["layers"]["clusters"]["cluster_id"]:
         assert cluster_id not in text
-    # shown values agree with the gebieden layer; no row has exactly one hidden part
-    gebieden = plan["layers"]["gebieden"]
-    for table_id, niveau in (("tabel-publiek-gemeenten", "gemeente"), ("tabel-publiek-gebieden", "woonplaats")):
-        headers, rows = table_rows(rendered["soup"], table_id)
-        assert len(rows) == (gebieden["niveau"] == niveau).sum()
-        for row in rows:
-            exp = gebieden[(gebieden["niveau"] == niveau) & (gebieden["naam"] == row[0])].iloc[0]
-            shown = {h: v for h, v in zip(headers, row)}
-            for header, column in (("In programma", "in_programma"), ("Gereed", "gereed")):
-                if shown[header] not in (f"< {THRESHOLD}", "×"):
-                    assert parse_nl(shown[header]) == exp[column]
-                else:
-                    assert shown[header] == "×" or 0 < exp[column] < THRESHOLD
-            parts = row[2:6]
-            hidden = sum(v in (f"< {THRESHOLD}", "×") for v in parts)
-            assert hidden != 1 or row[1] in (f"< {THRESHOLD}", "×")
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(st.lists(st.integers(0, 40), min_size=4, max_size=4), min_size=1, max_size=6),
-    st.integers(5, 15),
-    st.lists(st.sampled_from("ab"), min_size=6, max_size=6),
-)
-def test_protect_leaves_no_single_hidden_cell(parts, threshold, group_names):
-    values = np.array([[sum(p), *p] for p in parts])
-    groups = group_names[: len(parts)]
-    hide = protect(values, threshold, groups)
-    # every small count is hidden as primary; every hidden cell is non-zero
-    assert ((hide == 1) == ((values > 0) & (values < threshold))).all()
-    assert (values[hide > 0] > 0).all()
-    # no row and no group column has exactly one hidden cell when another non-zero cell could hide it
-    for i in range(len(values)):
-        if (hide[i] > 0).sum() == 1:
-            assert ((hide[i] == 0) & (values[i] > 0)).sum() == 0
-    for g in set(groups):
-        rows = [i for i, x in enumerate(groups) if x == g]
-        if len(rows) > 1:
-            for j in range(values.shape[1]):
-                col = hide[rows, j]
-                if (col > 0).sum() == 1:
-                    assert ((col == 0) & (values[rows, j] > 0)).sum() == 0
 
 
 def test_title_page_says_fictief_only_for_demo_data(rendered, plan):
