@@ -217,3 +217,12 @@ def test_cli_kaart_bad_input_exit_2(plan_file, tmp_path, args, message):
 def test_cli_kaart_missing_plan(tmp_path):
     res = runner.invoke(app, ["kaart", str(tmp_path / "weg.gpkg"), "--uit", str(tmp_path / "k.html")])
     assert res.exit_code == 2 and "planbestand niet gevonden" in res.output
+
+
+def test_house_numbers_read_back_from_a_geopackage_show_without_decimals():
+    """Regression: `gebied plan` showed `Dorpsstraat 1.0` (huisnummer read back as float with gaps)."""
+    from gebied.maps.layers import address_label
+
+    frame = pd.DataFrame({"adres_id": ["1", "2", "3"], "straat": ["Dorpsstraat", "Kerkweg", ""],
+                          "huisnummer": [1.0, 12.0, np.nan], "huisletter": ["a", None, None]})
+    assert address_label(frame).tolist() == ["Dorpsstraat 1a", "Kerkweg 12", "adres 3"]
