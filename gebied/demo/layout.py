@@ -116,6 +116,8 @@ def _grid_panden(rng, panden: _Panden, streets: list[dict]) -> None:
                     "plant": street.plant, "landelijk": False,
                 })
                 front, setback, spread = TYPOLOGY[street.typologie]
+                if street.mix:  # two typologies alternate: room for one of each per two plots
+                    front = (front + TYPOLOGY[street.mix][0]) / 2
                 for side in (0, 1):
                     v = -h / 2 + j * bh + (setback if side == 0 else -setback)
                     us = []
@@ -144,8 +146,12 @@ def _grid_panden(rng, panden: _Panden, streets: list[dict]) -> None:
                     if street.plant == "hoogbouw" and side == 0:
                         mid = len(u) // 2 - 1
                         n[mid: mid + len(HOOGBOUW)] = HOOGBOUW
+                    typ = np.full(len(u), street.typologie, dtype=object)
+                    if street.mix:
+                        typ[1::2] = street.mix
+                        spread = max(spread, TYPOLOGY[street.mix][2])
                     year = street.bouwjaar + (rng.integers(-spread, spread + 1, len(u)) if spread else 0)
-                    panden.add(np.round(x, 3), np.round(y, 3), n, nr, side, u, street.typologie, year, indeling)
+                    panden.add(np.round(x, 3), np.round(y, 3), n, nr, side, u, typ, year, indeling)
 
 
 def footprints() -> tuple[list[shapely.Polygon], list[int]]:

@@ -41,6 +41,7 @@ class Street:
     typologie: str
     bouwjaar: int
     plant: str | None = None  # a planted inequality situation, see demo_status
+    mix: str | None = None  # a second typology, alternating pand by pand with the first
 
 
 @dataclass(frozen=True)
@@ -99,32 +100,35 @@ TOWN = Settlement(
         Grid(
             (-1500.0, 980.0), (140.0, 90.0), 12, 0.06,
             _s(
-                ("Merelstraat", "portiekflat", 1958),
-                ("Lijsterstraat", "portiekflat", 1961),
-                ("Spreeuwstraat", "rijwoning", 1955),
+                # bottom half: galerijflats of one era; top half: rijwoningen of the same era, so
+                # that the buurten differ but each is alike inside (planning level: buurt)
+                ("Merelstraat", "galerijflat", 1966),
+                ("Lijsterstraat", "galerijflat", 1967),
+                ("Spreeuwstraat", "galerijflat", 1969),
                 ("Kievitlaan", "galerijflat", 1968, "hoogbouw"),
                 ("Reigerstraat", "galerijflat", 1970, "flat_verschil"),
-                ("Zwaluwstraat", "rijwoning", 1963),
-                ("Vinkenstraat", "portiekflat", 1964),
-                ("Meeuwenlaan", "rijwoning", 1966),
-                ("Valkenlaan", "twee_onder_een_kap", 1972),
-                ("Kraaienstraat", "rijwoning", 1957),
+                ("Zwaluwstraat", "rijwoning", 1966),
+                ("Vinkenstraat", "rijwoning", 1967),
+                ("Meeuwenlaan", "rijwoning", 1968),
+                ("Valkenlaan", "rijwoning", 1970),
+                ("Kraaienstraat", "rijwoning", 1971),
             ),
             ("Merelbuurt", "Lijsterbuurt", "Kievitbuurt", "Valkenbuurt"), (2, 2),
         ),
         Grid(
             (-1400.0, -940.0), (130.0, 80.0), 12, -0.05,
             _s(
-                ("Rozenstraat", "rijwoning", 1976),
-                ("Tulpstraat", "rijwoning", 1978),
-                ("Lelielaan", "twee_onder_een_kap", 1980),
-                ("Dahliastraat", "galerijflat", 1975),
-                ("Irisstraat", "rijwoning", 1982),
-                ("Seringenlaan", "twee_onder_een_kap", 1984),
-                ("Anjerstraat", "rijwoning", 1986),
-                ("Klaverstraat", "galerijflat", 1979),
-                ("Hyacintlaan", "twee_onder_een_kap", 1988),
-                ("Goudsbloemstraat", "rijwoning", 1990),
+                # a post-war wijk of identical rijwoningen (planning level: wijk)
+                ("Rozenstraat", "rijwoning", 1956),
+                ("Tulpstraat", "rijwoning", 1956),
+                ("Lelielaan", "rijwoning", 1957),
+                ("Dahliastraat", "rijwoning", 1957),
+                ("Irisstraat", "rijwoning", 1958),
+                ("Seringenlaan", "rijwoning", 1958),
+                ("Anjerstraat", "rijwoning", 1959),
+                ("Klaverstraat", "rijwoning", 1959),
+                ("Hyacintlaan", "rijwoning", 1960),
+                ("Goudsbloemstraat", "rijwoning", 1960),
             ),
             ("Rozenbuurt", "Dahliabuurt", "Irisbuurt", "Hyacintbuurt"), (2, 2),
         ),
@@ -196,10 +200,11 @@ VILLAGES = (
     ),
     _village(
         "Klaarwolde", "9938", (-4500.0, -5000.0), 8, 0.25,
-        [("Woldweg", "boerderij", 1880), ("Dorpsstraat", "arbeiderswoning", 1914),
-         ("Schoolstraat", "rijwoning", 1960), ("Esdoornlaan", "twee_onder_een_kap", 1979),
-         ("Klaverkamp", "vrijstaand", 2008),
-         ("Woldstraat", "rijwoning", 1965)],
+        # a village of farms and detached homes, mixed along every street (planning level: dorp)
+        [("Woldweg", "boerderij", 1895, None, "vrijstaand"), ("Dorpsstraat", "vrijstaand", 1912, None, "boerderij"),
+         ("Schoolstraat", "vrijstaand", 1915, None, "boerderij"), ("Esdoornlaan", "boerderij", 1900, None, "vrijstaand"),
+         ("Klaverkamp", "vrijstaand", 1914, None, "boerderij"),
+         ("Woldstraat", "boerderij", 1898, None, "vrijstaand")],
         p50=0.05, p90=0.12, dekking=0.12, voortgang=1.2,
     ),
     _village(

@@ -88,7 +88,7 @@ COLUMN_LABELS: dict[str, str] = {
     "ernst": "Ernst",
     "start_periode": "Start",
     "gereed_periode": "Gereed",
-    "homogeniteit": "Homogeniteit",
+    "aandeel_tussen_straten": "Verschil tussen straten",
     "gebied_code": "Gebied",
     "adressen_met_vlag": "Adressen met vlag",
     "jc_p": "p-waarde",

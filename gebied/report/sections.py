@@ -119,7 +119,7 @@ def planning_level_table(planning_levels: pd.DataFrame | None, gebieden: pd.Data
     """The chosen planning level per place with its reason.
 
     ``planning_levels`` holds one row per area and level (``niveau``, ``code``,
-    ``homogeniteit``, ``planningsniveau``, ``toelichting``); the report shows the place
+    ``aandeel_tussen_straten``, ``planningsniveau``, ``toelichting``); the report shows the place
     level (woonplaats, else the coarsest level below gemeente). Without it, the
     ``planningsniveau`` of the ``gebieden`` layer is used.
     """
@@ -149,10 +149,10 @@ def planning_level_table(planning_levels: pd.DataFrame | None, gebieden: pd.Data
     frame = frame.sort_values([c for c in ("naam", "code") if c in frame])
     return frame_table(
         frame, id="tabel-planningsniveau", caption=caption,
-        columns=[c for c in ("naam", "plaats", "code", "aantal_adressen", "homogeniteit", "planningsniveau",
+        columns=[c for c in ("naam", "plaats", "code", "aantal_adressen", "aandeel_tussen_straten", "planningsniveau",
                              "toelichting", "reden") if c in frame],
         labels={"naam": "Plaats", "planningsniveau": "Planningsniveau"},
-        formats={"homogeniteit": fmt_pct},
+        formats={"aandeel_tussen_straten": fmt_pct},
         note="De aanbeveling voor elke wijk en buurt staat in de laag 'gebieden' van plan.gpkg."
         if "niveau" in frame else "",
     )

@@ -46,3 +46,22 @@ def test_demo_planning_levels_cover_every_place(demo):
         assert set(levels.loc[levels["niveau"] == base, "code"]) == set(demo[col].dropna())
     assert levels["planningsniveau"].isin(["gemeente", "dorp", "wijk", "buurt", "straat/blok"]).all()
     assert levels["toelichting"].notna().all()
+
+
+@pytest.mark.parametrize(
+    ("niveau", "naam", "expected"),
+    [
+        ("woonplaats", "Klaarwolde", "dorp"),  # farms and detached homes mixed in every street
+        ("wijk", "Maarhorn-Zuid", "wijk"),  # post-war wijk of identical rijwoningen
+        ("woonplaats", "Maarhorn", "buurt"),  # a town whose buurten differ, each alike inside
+        ("wijk", "Maarhorn-Noord", "buurt"),
+        ("wijk", "Maarhorn-Centrum", "straat/blok"),  # mixed old centre
+    ],
+)
+def test_demo_shows_every_planning_level(demo, niveau, naam, expected):
+    cols = ["gemeente_code", "woonplaats_code", "wijk_code", "buurt_code"]
+    levels = planning_level(demo, area_columns=cols)
+    code = demo.loc[demo[f"{niveau}_naam"] == naam, f"{niveau}_code"].iloc[0]
+    row = levels[(levels["niveau"] == niveau) & (levels["code"] == code)].iloc[0]
+    assert row["planningsniveau"] == expected, row["toelichting"]
+    assert "% tussen de" in row["toelichting"] and "Verscheidenheid" in row["toelichting"]
