@@ -160,7 +160,7 @@ def _text(row: pd.Series) -> str:
         return "een afgeschermd aantal" if pd.isna(v) else f"{int(v):,}".replace(",", ".")
 
     parts = [f"{row['naam']}: {n('aantal_adressen')} adressen, waarvan {n('in_programma')} in het versterkingsprogramma"]
-    parts.append(f"{n('fase_gereed')} daarvan zijn gereed")
+    parts.append(f"{n('fase_gereed')} daarvan {'is' if pd.isna(row['fase_gereed']) else 'zijn'} gereed")
     if not pd.isna(row["start_label"]):
         parts.append(f"het werk start in {row['start_label']} en is naar verwachting gereed in {row['gereed_label']}")
     return "; ".join(parts) + "."

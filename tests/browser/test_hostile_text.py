@@ -3,15 +3,12 @@ the report and no dialog appears (regression of the unescaped ``--titel``)."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from gebied.maps import aggregate_public, municipal_map, public_map, save_map
 from gebied.maps.plan import period_labels
 from gebied.report.render import render_report, write_report
-from tests.browser.test_maps_browser import ARGS, CHROMIUM, open_page
+from tests.browser.conftest import NEEDS_CHROMIUM, open_page
 from tests.plan_fixture import plan_layers, report_inputs
 
 HOSTILE = [
@@ -21,19 +18,7 @@ HOSTILE = [
     '"><svg onload=alert(10)>',
 ]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"), reason="Chromium ontbreekt"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"), args=ARGS)
-        yield b
-        b.close()
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")

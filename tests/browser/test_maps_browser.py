@@ -6,31 +6,14 @@ click and the time slider must move; screenshots are kept as test artefacts.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from gebied.maps import aggregate_public, municipal_map, public_map, save_map
 from gebied.maps.plan import period_labels
+from tests.browser.conftest import NEEDS_CHROMIUM, open_page
 from tests.plan_fixture import TITLE, plan_layers
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"), reason="Chromium ontbreekt"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"), args=ARGS)
-        yield b
-        b.close()
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -42,17 +25,6 @@ def maps_dir(tmp_path_factory):
     agg = aggregate_public(plan, level="buurt", threshold=10, labels=labels)
     save_map(public_map(agg, labels=labels, data_date="2026-01-01"), out / "publiek.html")
     return out
-
-
-def open_page(browser, path: Path):
-    """Open a map offline; returns the page and the list of JavaScript errors."""
-    page = browser.new_page(viewport={"width": 1280, "height": 860})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.route(lambda url: not url.startswith("file:"), lambda route: route.abort())
-    page.goto(path.as_uri(), wait_until="domcontentloaded")
-    page.wait_for_function("window.GK && GK.readyAt > 0", timeout=60_000)
-    return page, errors
 
 
 def test_municipal_map_in_browser(browser, maps_dir, artefacts):
@@ -108,7 +80,7 @@ def test_public_map_in_browser(browser, maps_dir, artefacts):
     assert errors == []
     assert page.evaluate("window.GK.pts") is None
     # click a visible point of the first area (not covered by a control: elementFromPoint; inside
-    # the polygon: Leaflet's own hit test on the canvas): its popup explains the order
+    # the polygon: Leaflet's own hit test on the canvas): its popup explains the area's plan
     page.wait_for_timeout(300)
     spot = page.evaluate(
         """(() => {
@@ -131,7 +103,7 @@ def test_public_map_in_browser(browser, maps_dir, artefacts):
     page.mouse.click(spot[0], spot[1])
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=20_000)
-    assert "volgorde" in popup.inner_text()
+    assert "versterkingsprogramma" in popup.inner_text() and "gereed" in popup.inner_text()
     page.fill("#gk-slider", "3")
     assert page.evaluate("GK.period") == 3
     assert errors == []
