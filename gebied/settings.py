@@ -72,6 +72,7 @@ class UitvoerSettings:
     titel: str = "Lokaal plan van aanpak versterking"
     peildatum: str = ""
     niveau: str = ""  # area level of maps and public figures; empty: the cluster level
+    publiek_ouder: str = ""  # optional coarser level published with it (nested; suppressed together)
     drempel: int = DEFAULT_THRESHOLD
     pdf: bool = True
     fictief: bool = False

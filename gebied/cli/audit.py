@@ -151,7 +151,13 @@ def publiek_toets(
         raise GebiedError("het plan heeft geen laag 'publiek' (gemaakt met een oudere versie?); draai gebied plan opnieuw", file=str(plan))
     stored = layers["publiek"]
     threshold = int(float(plan_info(layers).get("drempel", DEFAULT_THRESHOLD)))
-    publication = publish(layers, level=str(stored["niveau"].iloc[0]), threshold=threshold)
+    nested = stored["binnen"].notna() if "binnen" in stored else pd.Series(False, index=stored.index)
+    units = stored[stored["code"] != TOTAL]
+    if nested.any():
+        level, parent = str(stored.loc[nested, "niveau"].iloc[0]), str(units.loc[~nested[units.index], "niveau"].iloc[0])
+    else:
+        level, parent = str(units["niveau"].iloc[0]), None
+    publication = publish(layers, level=level, threshold=threshold, parent=parent)
     published = _from_records(stored.to_dict("records"), source="tabel")
     expected = _from_records(publication.table.to_dict("records"), source="herberekend")
     problems = _compare("plan.gpkg (laag publiek)", published, expected) + _compare("herberekening", expected, published)

@@ -24,7 +24,7 @@ from gebied.settings import PlanSettings, load_settings
 RendererFactory = Callable[[], Mapping[str, Renderer]]
 
 
-def _run(settings: PlanSettings, uit: Path, renderers: Mapping[str, Renderer]) -> PlanResult:
+def _run(settings: PlanSettings, uit: Path, renderers: Mapping[str, Renderer], *, database: str | None = None) -> PlanResult:
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -42,7 +42,7 @@ def _run(settings: PlanSettings, uit: Path, renderers: Mapping[str, Renderer]) -
             seen.append(name)
             progress.update(task, description=name)
 
-        result = run_plan(settings, uit, renderers=renderers, progress=step)
+        result = run_plan(settings, uit, renderers=renderers, progress=step, database=database)
         progress.update(task, completed=len(STEPS), description="klaar")
     _print_result(result, uit)
     return result
@@ -82,6 +82,8 @@ def _print_result(result: PlanResult, uit: Path) -> None:
         last = metrics[next(iter(metrics))].get("laatste_periode")
         console.print(f"Met de opgegeven capaciteit is het programma gereed in periode {last}.")
     console.print(f"Geschreven in [bold]{uit}[/]: {', '.join(result.files)}")
+    if result.version is not None:
+        console.print(f"Planversie {result.version.versie} opgeslagen (invoer {result.version.invoer_hash[:15]}…).")
 
 
 def plan_command(renderers: RendererFactory) -> Callable[..., None]:
@@ -107,9 +109,11 @@ def plan_command(renderers: RendererFactory) -> Callable[..., None]:
         reserve: Annotated[Optional[str], typer.Option("--reserve", help="Capaciteit per periode vrij voor verzoeken, bv. opname=20,beoordeling=20.")] = None,
         doel_periode: Annotated[Optional[int], typer.Option("--doel-periode", help="Capaciteitsadvies voor gereed in deze periode (nummer).")] = None,
         drempel: Annotated[Optional[int], typer.Option("--drempel", help="Kleinste getal dat publiek getoond wordt (standaard 10, minimaal 5).")] = None,
+        publiek_ouder: Annotated[Optional[str], typer.Option("--publiek-ouder", help="Een grover gebiedsniveau dat samen met het openbare niveau gepubliceerd wordt (bv. wijk boven buurt); beide worden samen afgeschermd.")] = None,
         titel: Annotated[Optional[str], typer.Option("--titel", help="Titel van kaart en rapport.")] = None,
         peildatum: Annotated[Optional[str], typer.Option("--peildatum", help="Datum van de gegevens, getoond op kaarten en rapport (bv. 2026-11-01).")] = None,
         geen_pdf: Annotated[bool, typer.Option("--geen-pdf", help="Sla de PDF van het rapport over.")] = False,
+        database: Annotated[Optional[str], typer.Option("--database", help="PostgreSQL/PostGIS-opslag (postgresql://…) in plaats van de map <uit>.opslag naast de uitvoer.")] = None,
     ) -> None:
         """Alles in één run: controleren, koppelen, treintjes, vlaggen, signalen, planning, kaarten en rapport."""
         settings = load_settings(config)
@@ -129,8 +133,8 @@ def plan_command(renderers: RendererFactory) -> Callable[..., None]:
             reserve=parse_mapping(reserve, option="--reserve") if reserve else None,
             doel_periode=doel_periode,
         )
-        settings.override("uitvoer", drempel=drempel, titel=titel, peildatum=peildatum, pdf=False if geen_pdf else None)
-        _run(settings, uit, renderers())
+        settings.override("uitvoer", drempel=drempel, publiek_ouder=publiek_ouder, titel=titel, peildatum=peildatum, pdf=False if geen_pdf else None)
+        _run(settings, uit, renderers(), database=database)
 
     return plan
 
@@ -148,6 +152,7 @@ def demo_command(renderers: RendererFactory) -> Callable[..., None]:
     def demo(
         uit: Annotated[Path, typer.Option("--uit", "-u", help="Uitvoermap.")] = Path("demo_uitvoer"),
         geen_pdf: Annotated[bool, typer.Option("--geen-pdf", help="Sla de PDF van het rapport over.")] = False,
+        database: Annotated[Optional[str], typer.Option("--database", help="PostgreSQL/PostGIS-opslag (postgresql://…) in plaats van de map <uit>.opslag naast de uitvoer.")] = None,
     ) -> None:
         """Draai het hele plan op de meegeleverde, fictieve demoregio."""
         console.print("[bold]Demoregio Maarhorn — fictief[/]: gegenereerde adressen en gebieden, geen echte woningen.")
@@ -161,6 +166,6 @@ def demo_command(renderers: RendererFactory) -> Callable[..., None]:
         settings.uitvoer.fictief = True
         settings.uitvoer.peildatum = "2026-11-01 (fictief)"
         settings.uitvoer.pdf = not geen_pdf
-        _run(settings, uit, renderers())
+        _run(settings, uit, renderers(), database=database)
 
     return demo

@@ -53,7 +53,10 @@ def aggregate_public(
     if publiek is None or len(publiek) == 0:
         check_layers(layers, level=level)
         publiek = publish(layers, level=level, threshold=threshold).table
-    units = publiek[publiek["code"].astype(str) != TOTAL].copy()
+    units = publiek[publiek["code"].astype(str) != TOTAL]
+    if "binnen" in units and units["binnen"].notna().any():  # two levels: the map draws the nested one
+        units = units[units["binnen"].notna()]
+    units = units.copy()
     if not isinstance(units, gpd.GeoDataFrame):
         raise GebiedError("laag 'publiek' heeft geen geometrie", column="geometry")
     frame = units[["code", "naam", "samengevoegd", "toelichting", units.geometry.name]].copy()

@@ -39,6 +39,7 @@ from gebied.schedule.model import read_fixed
 from gebied.schedule.priorities import as_fixed, read_priorities, write_priorities
 from gebied.schedule.run import advise, compare, schedule_info
 from gebied.settings import PlanSettings, check_settings, dump_settings
+from gebied.store import EmbeddedStore, PlanStoreBackend, PlanVersion, input_frame, input_hash, open_plan_store, version_diff
 
 #: A renderer draws one output file from the plan layers: (layers, settings, path) -> None.
 Renderer = Callable[[dict[str, pd.DataFrame], PlanSettings, Path], None]
@@ -87,6 +88,8 @@ class PlanResult:
         flow trade-off, requests and the capacity advice (planning_info.json).
     files
         The files written, relative to the output folder (set by :func:`run_plan`).
+    version
+        The plan version the run added to the store (set by :func:`run_plan`).
     """
 
     layers: dict[str, pd.DataFrame]
@@ -100,6 +103,7 @@ class PlanResult:
     planning_info: dict[str, Any] = field(default_factory=dict)
     publication: Publication | None = None
     files: list[str] = field(default_factory=list)
+    version: PlanVersion | None = None
 
 
 def finest_layer(areas: Mapping[str, gpd.GeoDataFrame]) -> str:
@@ -117,9 +121,9 @@ def _fixed_input(settings: PlanSettings, stored: pd.DataFrame | None) -> pd.Data
     """Steering-group input: the --vast file, plus priorities stored through the API."""
     p = settings.planning
     table = read_fixed(p.vast, start=p.start, periode=p.periode) if p.vast else None
-    if stored is None or stored["prioriteit"].notna().sum() == 0:
+    if stored is None or stored[["prioriteit", "start_periode"]].notna().to_numpy().sum() == 0:
         return table
-    api = as_fixed(stored)
+    api = as_fixed(stored, start=p.start, periode=p.periode)
     if table is None:
         return api
     if "cluster_id" not in table.columns:
@@ -232,7 +236,8 @@ def build_layers(
         "planning": result.periods,
         "plan_info": info,
     }
-    publication = publish(layers, level=settings.uitvoer.niveau or level, threshold=settings.uitvoer.drempel)
+    u = settings.uitvoer
+    publication = publish(layers, level=u.niveau or level, threshold=u.drempel, parent=u.publiek_ouder or None)
     layers["publiek"] = publication.table
     return PlanResult(
         layers=layers,
@@ -261,8 +266,12 @@ def run_plan(
     *,
     renderers: Mapping[str, Renderer] | None = None,
     progress: Callable[[str], None] | None = None,
+    database: str | None = None,
 ) -> PlanResult:
     """Run the whole plan and write every output into ``out_dir`` atomically.
+
+    The steering-group input is read from the plan store (the embedded store beside
+    ``out_dir``, or ``database``) and never overwritten; the run adds a plan version to it.
 
     Parameters
     ----------
@@ -275,12 +284,41 @@ def run_plan(
         ``{filename: renderer}`` for outputs drawn outside the library (the maps).
     progress
         Called with the Dutch name of each step as it starts.
+    database
+        A ``postgresql://`` URL: use that store instead of the embedded one.
     """
     step = progress or (lambda _name: None)
     inputs = plan_inputs(settings)
     check_output_dir(out_dir, inputs=inputs)  # before any work: refuse a folder we may not replace
-    stored = read_priorities(Path(out_dir) / "plan.gpkg")
+    store = open_plan_store(output=out_dir, database=database)
+    try:
+        return _run_with_store(settings, out_dir, store, inputs=inputs, renderers=renderers, step=step)
+    finally:
+        store.close()
+
+
+def _previous(store: PlanStoreBackend, newest: int | None, out_dir: Path) -> tuple[dict | None, dict]:
+    """The layers of the newest stored version and the stored input (older plans' priorities taken over once)."""
+    if newest is None and isinstance(store, EmbeddedStore):
+        store.import_input(read_priorities(out_dir / "plan.gpkg"))
+    old = store.read_layers(newest) if newest is not None else None
+    return old, store.read_input()
+
+
+def _run_with_store(
+    settings: PlanSettings,
+    out_dir: str | Path,
+    store: PlanStoreBackend,
+    *,
+    inputs: list[Path],
+    renderers: Mapping[str, Renderer] | None,
+    step: Callable[[str], None],
+) -> PlanResult:
+    newest = store.newest()
+    old_layers, rows = _previous(store, newest, Path(out_dir))
+    stored = input_frame(rows)
     result = build_layers(settings, step, stored_priorities=stored)
+    diff = version_diff(old_layers, result.layers) if old_layers is not None else None
     with atomic_dir(out_dir, inputs=inputs) as tmp:
         step(STEPS[6])
         write_layers(result.layers, tmp / "plan.gpkg")
@@ -321,9 +359,14 @@ def run_plan(
             threshold=settings.uitvoer.drempel,
             strategy_periods=result.strategy_periods,
             planning_info=result.planning_info,
+            versions={"oud": newest, "nieuw": (newest or 0) + 1, "verschil": diff},
         )
         write_report(html, tmp / "rapport.html")
         if settings.uitvoer.pdf:
             write_pdf(html, tmp / "rapport.pdf")
         result.files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+        result.version = store.add_version(
+            result.layers, settings=settings.to_dict(), input_hash=input_hash(rows, inputs),
+            output=str(Path(out_dir).absolute()), **({"plan_file": tmp / "plan.gpkg"} if isinstance(store, EmbeddedStore) else {}),
+        )
     return result

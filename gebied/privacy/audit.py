@@ -48,8 +48,10 @@ def _index(values: pd.DataFrame) -> dict[Cell, int]:
     return {(r, c): i for i, (r, c) in enumerate((r, c) for r in values.index for c in values.columns)}
 
 
-def intervals(values: pd.DataFrame, hidden: pd.DataFrame, structure: Structure) -> pd.DataFrame:
-    """The interval an attacker derives for every hidden cell.
+def intervals(
+    values: pd.DataFrame, hidden: pd.DataFrame, structure: Structure, *, cells: Sequence[Cell] | None = None
+) -> pd.DataFrame:
+    """The interval an attacker derives for every hidden cell (or for the hidden ``cells`` given).
 
     Parameters
     ----------
@@ -86,8 +88,9 @@ def intervals(values: pd.DataFrame, hidden: pd.DataFrame, structure: Structure) 
     a_ub = coo_matrix((data, (rows, cols)), shape=(len(structure.at_most), n)).tocsr() if structure.at_most else None
     bounds = np.column_stack([lower, upper])
     out = []
+    wanted = np.flatnonzero(hid) if cells is None else [index[c] for c in cells if hid[index[c]]]
     cells = list(index)
-    for i in np.flatnonzero(hid):
+    for i in wanted:
         found = []
         for sign in (1.0, -1.0):
             c = np.zeros(n)

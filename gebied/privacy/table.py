@@ -80,12 +80,42 @@ def _unit_counts(addresses: pd.DataFrame, areas: gpd.GeoDataFrame, level: str) -
     return units
 
 
-def _structure(rows: list[str]) -> Structure:
+def _structure(rows: list[str], parent_of: Mapping[str, str] | None = None) -> Structure:
+    """Identities of the table: phases add up to in_programma; the top units add up to the
+    total; nested units (``parent_of``: unit → its parent unit) add up to their parent."""
+    parent_of = parent_of or {}
     sums = [Sum((r, "in_programma"), [(r, p) for p in PHASES]) for r in rows]
-    units = [r for r in rows if r != TOTAL]
-    sums += [Sum((TOTAL, c), [(r, c) for r in units]) for c in COUNTS]
+    top = [r for r in rows if r != TOTAL and r not in parent_of]
+    sums += [Sum((TOTAL, c), [(r, c) for r in top]) for c in COUNTS]
+    children: dict[str, list[str]] = {}
+    for child, parent in parent_of.items():
+        children.setdefault(parent, []).append(child)
+    sums += [Sum((p, c), [(k, c) for k in kids]) for p, kids in children.items() for c in COUNTS]
     at_most = [((r, c), (r, "aantal_adressen")) for r in rows for c in COUNTS if c != "aantal_adressen"]
     return Structure(sums=sums, at_most=at_most)
+
+
+def _nested_units(addresses, areas, level, parent_areas, parent, threshold):
+    """Parent units and child units inside them, both merged where small (children only
+    within their own parent unit). Returns (parents, children) with ``binnen`` on children."""
+    parents = _unit_counts(addresses, parent_areas, parent)
+    parents, _ = merge_small_areas(parents, threshold, count_columns=list(COUNTS))
+    unit_of = {m: code for code in parents["code"] for m in str(code).split("+")}
+    pairs = pd.DataFrame({"kind": addresses[f"{level}_code"].astype("string"), "ouder": addresses[f"{parent}_code"].astype("string")}).dropna()
+    spread = pairs.groupby("kind")["ouder"].nunique()
+    if (spread > 1).any():
+        bad = spread[spread > 1].index[0]
+        raise GebiedError(
+            f"publieke cijfers: {level} {bad} ligt in meer dan één {parent}; een tweede niveau kan alleen als "
+            f"elke {level} precies binnen één {parent} valt",
+            column=f"{parent}_code",
+        )
+    children = _unit_counts(addresses, areas, level)
+    first = pairs.drop_duplicates("kind").set_index("kind")["ouder"]
+    children["binnen"] = [unit_of.get(str(first.get(c, "")), pd.NA) for c in children["code"]]
+    children = children[children["binnen"].notna()]
+    children, _ = merge_small_areas(children, threshold, count_columns=list(COUNTS), within="binnen")
+    return parents, children
 
 
 def _close(values: pd.DataFrame, hidden: pd.DataFrame, structure: Structure, threshold: int) -> None:
@@ -130,8 +160,10 @@ def suppress_until_safe(values: pd.DataFrame, structure: Structure, threshold: i
     """
     hidden = (values > 0) & (values < threshold)
     _close(values, hidden, structure, threshold)
+    pending = None  # hiding more only widens every interval: re-check just failed and new cells
     while True:
-        bad = failures(intervals(values, hidden, structure), threshold=threshold)
+        before = hidden.copy()
+        bad = failures(intervals(values, hidden, structure, cells=pending), threshold=threshold)
         if bad.empty:
             return hidden
         progress = False
@@ -146,6 +178,8 @@ def suppress_until_safe(values: pd.DataFrame, structure: Structure, threshold: i
             if not _hide_smallest(values, hidden, list(dict.fromkeys(near))):
                 raise GebiedError("publieke cijfers: afscherming vond geen veilige tabel")
         _close(values, hidden, structure, threshold)
+        new = hidden & ~before
+        pending = [*zip(bad["rij"], bad["kolom"], strict=True), *((r, c) for r, c in new.stack()[lambda x: x].index)]
 
 
 def _labels(value: object, labels: Mapping[int, str]) -> object:
@@ -173,8 +207,10 @@ def publication_table(
     level: str,
     threshold: int,
     labels: Mapping[int, str] | None = None,
+    parent: str | None = None,
+    parent_areas: gpd.GeoDataFrame | None = None,
 ) -> Publication:
-    """The public figures of a plan at one area level.
+    """The public figures of a plan at one area level (optionally with a coarser level around it).
 
     Parameters
     ----------
@@ -186,25 +222,41 @@ def publication_table(
         The area level and the smallest count that may be published.
     labels
         Period number → label (e.g. ``2027-K1``) for the texts.
+    parent, parent_areas
+        A second, coarser level whose areas each hold whole areas of ``level`` (for example
+        wijk around buurt). Both levels are then suppressed together, so that no parent minus
+        its published children gives a hidden child back.
 
     Returns
     -------
     Publication
-        ``table`` holds one row per public unit plus the row ``totaal``; a hidden count is
-        NA, and ``afgeschermd`` names the hidden columns of the row.
+        ``table`` holds one row per public unit (parents first) plus the row ``totaal``; a
+        hidden count is NA, ``afgeschermd`` names the hidden columns of the row and
+        ``binnen`` the parent unit of a nested unit.
     """
     labels = labels or {}
-    units = _unit_counts(addresses, areas, level)
-    units, _dropped = merge_small_areas(units, threshold, count_columns=list(COUNTS))
-    units = units.sort_values("code", kind="stable").reset_index(drop=True)
-    total = {c: int(units[c].sum()) for c in COUNTS}
-    total |= {"start_periode": units["start_periode"].min(), "gereed_periode": units["gereed_periode"].max()}
+    if parent is None:
+        units = _unit_counts(addresses, areas, level)
+        units, _dropped = merge_small_areas(units, threshold, count_columns=list(COUNTS))
+        units = units.sort_values("code", kind="stable").reset_index(drop=True)
+        units["binnen"] = pd.NA
+        top = units
+    else:
+        top, children = _nested_units(addresses, areas, level, parent_areas, parent, threshold)
+        top = top.sort_values("code", kind="stable").assign(binnen=pd.NA, niveau_=parent)
+        children = children.sort_values(["binnen", "code"], kind="stable").assign(niveau_=level)
+        units = pd.concat([top, children], ignore_index=True)
+        units = gpd.GeoDataFrame(units, geometry=top.geometry.name, crs=top.crs)
+    total = {c: int(top[c].sum()) for c in COUNTS}
+    total |= {"start_periode": top["start_periode"].min(), "gereed_periode": top["gereed_periode"].max()}
     rows = [*units["code"], TOTAL]
     values = pd.DataFrame([*units[list(COUNTS)].to_numpy(dtype=int), [total[c] for c in COUNTS]], index=rows, columns=list(COUNTS))
-    structure = _structure(rows)
+    parent_of = {c: b for c, b in zip(units["code"], units["binnen"], strict=True) if isinstance(b, str)}
+    structure = _structure(rows, parent_of)
     hidden = suppress_until_safe(values, structure, threshold)
     table = pd.DataFrame({"code": rows})
-    table["niveau"] = [level] * len(units) + [TOTAL]
+    table["niveau"] = [*(units["niveau_"] if "niveau_" in units else [level] * len(units)), TOTAL]
+    table["binnen"] = pd.array([*units["binnen"], pd.NA], dtype="string")
     table["naam"] = [*units["naam"].astype(str), "alle gebieden samen"]
     gemeente = units["gemeente_code"].astype("string") if "gemeente_code" in units else pd.Series(pd.NA, index=units.index, dtype="string")
     one = gemeente.nunique() == 1
@@ -241,15 +293,25 @@ def public_level(gebieden: pd.DataFrame, wanted: str | None) -> str:
     raise GebiedError("laag 'gebieden' bevat geen enkel niveau", column="niveau")
 
 
-def publish(layers: Mapping[str, pd.DataFrame], *, level: str | None, threshold: int) -> Publication:
+def publish(
+    layers: Mapping[str, pd.DataFrame], *, level: str | None, threshold: int, parent: str | None = None
+) -> Publication:
     """The publication table of a plan from its layers (``adressen``, ``gebieden``, ``planning``).
 
-    ``level`` is the wanted area level (see :func:`public_level`).
+    ``level`` is the wanted area level (see :func:`public_level`); ``parent`` an optional
+    coarser level of ``gebieden`` published with it (see :func:`publication_table`).
     """
     gebieden = layers["gebieden"]
     chosen = public_level(gebieden, level)
-    areas = gebieden[gebieden["niveau"].astype(str) == chosen]
-    if not isinstance(areas, gpd.GeoDataFrame):
-        areas = gpd.GeoDataFrame(areas)
+
+    def of(name: str) -> gpd.GeoDataFrame:
+        part = gebieden[gebieden["niveau"].astype(str) == name]
+        return part if isinstance(part, gpd.GeoDataFrame) else gpd.GeoDataFrame(part)
+
     labels = period_labels(layers.get("planning"))
-    return publication_table(layers["adressen"], areas, level=chosen, threshold=threshold, labels=labels)
+    if parent:
+        if parent == chosen or parent not in set(gebieden["niveau"].astype(str)):
+            raise GebiedError(f"publieke cijfers: '{parent}' is geen ander gebiedsniveau van het plan", column="publiek_ouder")
+        return publication_table(layers["adressen"], of(chosen), level=chosen, threshold=threshold, labels=labels,
+                                 parent=parent, parent_areas=of(parent))
+    return publication_table(layers["adressen"], of(chosen), level=chosen, threshold=threshold, labels=labels)

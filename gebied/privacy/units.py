@@ -51,9 +51,14 @@ def seamless_union(a, b, *, tolerance: float = SNAP_M):
 
 
 def merge_small_areas(
-    frame: gpd.GeoDataFrame, threshold: int, *, count_columns: Sequence[str], size_column: str = "aantal_adressen"
+    frame: gpd.GeoDataFrame,
+    threshold: int,
+    *,
+    count_columns: Sequence[str],
+    size_column: str = "aantal_adressen",
+    within: str = "gemeente_code",
 ) -> tuple[gpd.GeoDataFrame, int]:
-    """Merge areas below ``threshold`` addresses into a neighbour (same gemeente, longest border).
+    """Merge areas below ``threshold`` addresses into a neighbour (same ``within``, longest border).
 
     The smallest area is merged first, repeatedly. Counts are added, ``start_periode`` takes
     the minimum and ``gereed_periode`` the maximum, geometries are united, ``code`` becomes
@@ -75,8 +80,8 @@ def merge_small_areas(
         idx = sizes(small).idxmin()
         row = frame.loc[idx]
         others = frame.drop(index=idx)
-        if "gemeente_code" in frame.columns and not _missing(row.get("gemeente_code")):
-            others = others[others["gemeente_code"] == row["gemeente_code"]]
+        if within in frame.columns and not _missing(row.get(within)):
+            others = others[others[within] == row[within]]
         border = pd.Series(dtype=float)
         has_geometry = isinstance(frame, gpd.GeoDataFrame)
         if has_geometry and len(others) and row.geometry is not None and not row.geometry.is_empty:

@@ -30,12 +30,17 @@ def public_table(publiek: pd.DataFrame | None, *, labels: Mapping[int, str], thr
     """
     if publiek is None or publiek.empty:
         return None
-    level = str(publiek["niveau"].iloc[0])
+    two_levels = "binnen" in publiek and publiek["binnen"].notna().any()
+    level = str(publiek["niveau"].iloc[-2] if len(publiek) > 1 else publiek["niveau"].iloc[0])
+    if two_levels:
+        level = f"{publiek['niveau'].iloc[0]} en {level}"
     headers = ["Gebied", *(PUBLIC_HEADERS[c] for c in COUNTS), "Start", "Gereed in"]
     rows = []
     for _, r in publiek.iterrows():
         merged = r.get("samengevoegd")
         name = str(merged).replace("; ", " + ") if not is_missing(merged) and merged else str(r["naam"])
+        if two_levels and r["code"] != TOTAL:
+            name = f"{name} ({r['niveau']})" if is_missing(r.get("binnen")) else f"– {name}"
         name = "Alle gebieden samen" if r["code"] == TOTAL else name
         rows.append([name, *(display(r[c]) for c in COUNTS),
                      fmt_period(r.get("start_periode"), labels), fmt_period(r.get("gereed_periode"), labels)])

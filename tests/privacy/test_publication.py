@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gebied.privacy.audit import Structure, Sum, failures, intervals
-from gebied.privacy.table import COUNTS, PHASES, TOTAL, publication_table, suppress_until_safe
+from gebied.errors import GebiedError
+from gebied.privacy.table import COUNTS, PHASES, TOTAL, publication_table, publish, suppress_until_safe
 
 T = 10
 
@@ -133,3 +134,41 @@ def test_texts_use_only_published_figures(village):
             assert col in noord["afgeschermd"]
     assert all(c in COUNTS for row in table["afgeschermd"] for c in row.split(", ") if c)
     assert set(PHASES) <= set(table.columns)
+
+
+@pytest.fixture()
+def wijk_and_buurten():
+    """Wijk W1 holds buurten B1 (30 homes), B2 (25) and B3 (4); wijk W2 holds B4 (40)."""
+    areas = gpd.GeoDataFrame(
+        {"niveau": ["wijk", "wijk", "buurt", "buurt", "buurt", "buurt"], "code": ["W1", "W2", "B1", "B2", "B3", "B4"],
+         "naam": ["Oost", "West", "Noord", "Midden", "Hoek", "Veld"], "gemeente_code": "GM1"},
+        geometry=[shapely.box(0, 0, 900, 100), shapely.box(900, 0, 1300, 100), shapely.box(0, 0, 400, 100),
+                  shapely.box(400, 0, 800, 100), shapely.box(800, 0, 900, 100), shapely.box(900, 0, 1300, 100)],
+        crs=28992,
+    )
+    homes = pd.concat([_street(30, 5, "B1"), _street(25, 405, "B2", "gereed"), _street(4, 805, "B3", "5.2"),
+                       _street(40, 905, "B4", "4.1")], ignore_index=True)
+    homes["wijk_code"] = homes["buurt_code"].map({"B1": "W1", "B2": "W1", "B3": "W1", "B4": "W2"})
+    homes["opname_periode"], homes["gereed_periode"] = 2, 7
+    return homes, areas
+
+
+def test_two_nested_levels_are_suppressed_together(wijk_and_buurten):
+    homes, areas = wijk_and_buurten
+    layers = {"adressen": homes, "gebieden": areas, "planning": None}
+    pub = publish(layers, level="buurt", threshold=T, parent="wijk")
+    table = pub.table.set_index("code")
+    assert table.loc["W1", "niveau"] == "wijk" and table.loc["B1", "binnen"] == "W1"
+    assert "B3" not in table.index and table.loc["B2+B3", "binnen"] == "W1"  # merged inside its own wijk
+    # the identity wijk = sum of its buurten is part of the attack, and the table survives it
+    assert any(s.total == ("W1", "aantal_adressen") for s in pub.structure.sums)
+    assert failures(intervals(pub.values, pub.hidden, pub.structure), threshold=T).empty
+    for code in ("W1", "B1", "B2+B3"):
+        assert table.loc[code, "aantal_adressen"] >= T
+
+
+def test_a_second_level_must_nest(wijk_and_buurten):
+    homes, areas = wijk_and_buurten
+    homes.loc[homes["buurt_code"] == "B1", "wijk_code"] = ["W1", "W2"] * 15
+    with pytest.raises(GebiedError, match="in meer dan één wijk"):
+        publish({"adressen": homes, "gebieden": areas, "planning": None}, level="buurt", threshold=T, parent="wijk")
