@@ -10,10 +10,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gebied.api import routes_adressen, routes_clusters, routes_gebieden, routes_overig
+from gebied.api import routes_adressen, routes_clusters, routes_gebieden, routes_overig, routes_versies
 from gebied.api.auth import Principal, load_keys
 from gebied.api.common import FastJSON
-from gebied.api.store import PlanStore, open_store
+from gebied.api.live import Live
+from gebied.api.public_cache import PublicCache
+from gebied.api.store import PlanStore, open_database, open_store
 
 MAX_BODY = 16 * 1024
 MAX_QUERY = 8192
@@ -147,10 +149,12 @@ def create_app(store: PlanStore, keys: dict[str, Principal] | None = None) -> Fa
             {"name": "vlaggen", "description": "Ongelijkheid tussen buren."},
             {"name": "signalen", "description": "Schade × versterking (ncg, img)."},
             {"name": "kaart", "description": "Kaartpagina's."},
+            {"name": "versies", "description": "Planversies en het verschil tussen twee versies."},
             {"name": "beheer", "description": "Gezondheid."},
         ],
     )
-    app.state.store = store
+    app.state.live = Live(store)
+    app.state.store = store  # the version opened first (the routes use app.state.live)
     app.state.keys = keys or {}
 
     @app.exception_handler(StarletteHTTPException)
@@ -167,16 +171,23 @@ def create_app(store: PlanStore, keys: dict[str, Principal] | None = None) -> Fa
     async def internal_error(request: Request, exc: Exception):
         return FastJSON({"detail": "interne fout in de API; meld dit met de gebruikte URL"}, status_code=500)
 
-    for module in (routes_gebieden, routes_adressen, routes_clusters, routes_overig):
+    for module in (routes_gebieden, routes_adressen, routes_clusters, routes_overig, routes_versies):
         app.include_router(module.router)
+    app.add_middleware(PublicCache)
     app.add_middleware(LimitRequests)
     return app
 
 
-def app_from_paths(plan: str | os.PathLike, sleutels: str | os.PathLike | None = None) -> FastAPI:
-    """Open the plan and key file and build the app (raises GebiedError on bad input)."""
+def app_from_paths(
+    plan: str | os.PathLike | None, sleutels: str | os.PathLike | None = None, *, database: str | None = None
+) -> FastAPI:
+    """Open the plan (or the newest version in ``database``) and key file and build the app.
+
+    Raises GebiedError on bad input.
+    """
     keys = load_keys(sleutels)
-    return create_app(open_store(Path(plan)), keys)
+    store = open_database(database) if database else open_store(Path(plan))
+    return create_app(store, keys)
 
 
 def freeze_heap() -> None:
@@ -186,7 +197,9 @@ def freeze_heap() -> None:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory gebied.api.app:app_from_env`` (GEBIED_PLAN, GEBIED_SLEUTELS)."""
-    app = app_from_paths(os.environ["GEBIED_PLAN"], os.environ.get("GEBIED_SLEUTELS") or None)
+    """Factory for ``uvicorn --factory gebied.api.app:app_from_env`` (GEBIED_PLAN or GEBIED_DATABASE, GEBIED_SLEUTELS)."""
+    app = app_from_paths(
+        os.environ.get("GEBIED_PLAN") or None, os.environ.get("GEBIED_SLEUTELS") or None, database=os.environ.get("GEBIED_DATABASE") or None
+    )
     freeze_heap()
     return app

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, HTTPException, Query, Request, Security
+from starlette.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 
@@ -79,12 +80,25 @@ def strict_query(request: Request) -> None:
         seen.add(name)
 
 
-def _ctx(request: Request, key: str | None) -> Ctx:
+Versie = Annotated[
+    int | None,
+    Query(ge=1, le=1_000_000, description="Planversie (standaard de nieuwste; zie GET /versies)."),
+]
+
+
+async def _ctx(request: Request, key: str | None, versie: int | None) -> Ctx:
     strict_query(request)
     principal = authenticate(key, request.app.state.keys)
     if principal is None:
         raise HTTPException(401, "onbekende of ongeldige API-sleutel", headers=_UNAUTHORIZED)
-    return Ctx(request.app.state.store, principal)
+    live = request.app.state.live
+    live.poll()
+    if versie is None or versie == live.current.versie:
+        return Ctx(live.current, principal)
+    store = await run_in_threadpool(live.view, versie)
+    if store is None:
+        raise HTTPException(404, f"planversie {versie} bestaat niet (zie GET /versies)")
+    return Ctx(store, principal)
 
 
 # One dependency per route (each FastAPI dependency costs time on every request).
@@ -93,25 +107,27 @@ def _ctx(request: Request, key: str | None) -> Ctx:
 async def plain_ctx(request: Request) -> Ctx:
     """No key involved (health)."""
     strict_query(request)
-    return Ctx(request.app.state.store, PUBLIEK)
+    live = request.app.state.live
+    live.poll()
+    return Ctx(live.current, PUBLIEK)
 
 
-async def public_ctx(request: Request, key: Annotated[str | None, Security(api_key)] = None) -> Ctx:
+async def public_ctx(request: Request, key: Annotated[str | None, Security(api_key)] = None, versie: Versie = None) -> Ctx:
     """Any caller; 401 only for an unknown key."""
-    return _ctx(request, key)
+    return await _ctx(request, key, versie)
 
 
-async def protected_ctx(request: Request, key: Annotated[str | None, Security(api_key)] = None) -> Ctx:
+async def protected_ctx(request: Request, key: Annotated[str | None, Security(api_key)] = None, versie: Versie = None) -> Ctx:
     """A role with a key (gemeente, ncg, img); 401 for the public."""
-    ctx = _ctx(request, key)
+    ctx = await _ctx(request, key, versie)
     if ctx.principal.rol == "publiek":
         raise HTTPException(401, "deze gegevens vragen om een API-sleutel (kop X-API-Key)", headers=_UNAUTHORIZED)
     return ctx
 
 
-async def ncg_img_ctx(request: Request, key: Annotated[str | None, Security(api_key)] = None) -> Ctx:
+async def ncg_img_ctx(request: Request, key: Annotated[str | None, Security(api_key)] = None, versie: Versie = None) -> Ctx:
     """Only roles ncg and img; 403 for gemeente keys."""
-    ctx = await protected_ctx(request, key)
+    ctx = await protected_ctx(request, key, versie)
     if not ctx.principal.ziet_alles:
         raise HTTPException(403, "alleen de rollen ncg en img hebben toegang tot signaallijsten")
     return ctx
@@ -150,4 +166,5 @@ def errors(*codes: int) -> dict[int | str, dict]:
         503: "Het plan is alleen-lezen.",
     }
     json_fout = {"application/json": {"schema": {"$ref": "#/components/schemas/Fout"}}}
-    return {c: {"model": Fout, "description": text[c], "content": json_fout} for c in (*codes, 414, 422)}
+    # 404 on every route: an unknown ?versie= (a planversie that does not exist)
+    return {c: {"model": Fout, "description": text[c], "content": json_fout} for c in dict.fromkeys((*codes, 404, 414, 422))}

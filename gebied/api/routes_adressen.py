@@ -22,7 +22,7 @@ def cluster_summary(store: PlanStore, cluster_id: str | None) -> dict | None:
     if cluster_id is None:
         return None
     rec = store.clusters.get(cluster_id)
-    prio = store.priorities.get(cluster_id)
+    prio = store.priority(cluster_id) if rec else None
     return {
         "cluster_id": cluster_id,
         "cluster_status": rec.get("cluster_status") if rec else None,

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Resp
 
 from gebied.api.auth import Principal
 from gebied.api.common import FastJSON, GeoJSON, Limit, Offset, Protected, errors, page
-from gebied.api.gpkg import VersionConflict
 from gebied.api.schemas import ClusterCollectie, Feature, Prioriteit, PrioriteitIn
 from gebied.api.store import PlanStore
+from gebied.store import NotVisible, VersionConflict, Writer
 
 router = APIRouter(tags=["clusters"])
 
@@ -29,7 +29,7 @@ def etag(versie: int) -> str:
 def feature(store: PlanStore, cluster_id: str) -> dict:
     """One cluster as a GeoJSON feature with its current priority."""
     rec = store.clusters[cluster_id]
-    prio = store.priorities[cluster_id]
+    prio = store.priority(cluster_id)
     props = {k: v for k, v in rec.items() if k != "_pos"}
     props["prioriteit"] = prio.prioriteit
     props["prioriteit_versie"] = prio.versie
@@ -38,10 +38,11 @@ def feature(store: PlanStore, cluster_id: str) -> dict:
 
 def feature_json(store: PlanStore, cluster_id: str) -> orjson.Fragment:
     """The feature as pre-serialised JSON (cached until its priority changes)."""
+    versie = store.priority(cluster_id).versie
     cached = store.feature_cache.get(cluster_id)
-    if cached is None:
-        cached = store.feature_cache[cluster_id] = orjson.Fragment(orjson.dumps(feature(store, cluster_id)))
-    return cached
+    if cached is None or cached[0] != versie:
+        cached = store.feature_cache[cluster_id] = (versie, orjson.Fragment(orjson.dumps(feature(store, cluster_id))))
+    return cached[1]
 
 
 def visible_cluster(store: PlanStore, principal: Principal, cluster_id: str) -> None:
@@ -112,7 +113,7 @@ async def get_cluster(
     store, principal = ctx.store, ctx.principal
     visible_cluster(store, principal, cluster_id)
     store.refresh()
-    return GeoJSON(feature(store, cluster_id), headers={"ETag": etag(store.priorities[cluster_id].versie)})
+    return GeoJSON(feature(store, cluster_id), headers={"ETag": etag(store.priority(cluster_id).versie)})
 
 
 def _versions(if_match: str) -> set[int]:
@@ -141,7 +142,8 @@ def put_priority(
     ],
 ) -> FastJSON:
     """Rollen gemeente (eigen gemeenten) en ncg. Bij een verouderde ETag volgt 412 en wordt
-    niets overschreven; de wijziging staat meteen duurzaam in de tabel `prioriteiten` van het plan."""
+    niets overschreven; de wijziging staat meteen duurzaam in de tabel `prioriteiten` van de planopslag
+    (los van de berekende planversies) en in het logboek `auditlog`."""
     store, principal = ctx.store, ctx.principal
     if principal.rol not in ("gemeente", "ncg"):
         raise HTTPException(403, "alleen de rollen gemeente en ncg mogen prioriteiten zetten")
@@ -151,12 +153,15 @@ def put_priority(
     if not store.writable:
         raise HTTPException(503, "het plan is alleen-lezen; prioriteiten kunnen niet worden opgeslagen")
     store.refresh()
-    current = store.priorities[cluster_id].versie
+    current = store.priority(cluster_id).versie
     if current not in _versions(if_match):
         raise HTTPException(412, f"de prioriteit is intussen gewijzigd (huidige versie {current}); haal het cluster opnieuw op")
+    writer = Writer(principal.naam, None if principal.ziet_alles else frozenset(principal.gemeenten), principal.rol)
     try:
-        prio = store.set_priority(cluster_id, body.prioriteit, expected_version=current, door=principal.naam)
+        prio = store.set_priority(cluster_id, body.prioriteit, expected_version=current, writer=writer)
     except VersionConflict as exc:
         raise HTTPException(412, f"de prioriteit is intussen gewijzigd (huidige versie {exc.current}); haal het cluster opnieuw op") from None
+    except NotVisible:
+        raise HTTPException(404, NOT_FOUND) from None
     out = {"cluster_id": cluster_id, "prioriteit": prio.prioriteit, "versie": prio.versie, "gewijzigd_op": prio.gewijzigd_op, "door": prio.door}
     return FastJSON(out, headers={"ETag": etag(prio.versie)})

@@ -140,6 +140,8 @@ async def get_map(
         if principal.ziet_alles or plan_gemeenten <= principal.gemeenten:
             names.append("kaart.html")  # the whole-plan map only for those who may see all of it
     for name in names:
+        if store.plan_dir is None:
+            break
         path = store.plan_dir / name
         if path.is_file():
             return FileResponse(path, media_type="text/html")
@@ -166,5 +168,6 @@ async def health(ctx: Plain) -> FastJSON:
             "clusters": len(store.clusters),
             "gebieden": len(store.areas),
             "schrijfbaar": store.writable,
+            "versie": store.versie,
         }
     )

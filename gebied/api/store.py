@@ -1,16 +1,16 @@
-"""The plan store: a plan GeoPackage loaded into memory with look-up indexes.
+"""One plan version loaded into memory with look-up indexes.
 
 Why in memory: every read route is then a dict look-up or an STRtree query on
 pre-serialised records (no SQL, no geometry decoding, no CRS transform per request),
 which keeps p99 latency of address look-ups far under 50 ms even on a busy 2-core
-machine. The GeoPackage stays the durable store: priority writes go through
-``sqlite3`` into its ``prioriteiten`` table (see :mod:`gebied.api.gpkg`), and changes made
-by other processes are picked up through SQLite's ``data_version`` counter.
+machine. The durable store is a plan store (:mod:`gebied.store`): the layers of each
+plan version, and the steering-group input apart from them. Input is shared by every
+version in memory (:class:`gebied.api.live.Inputs`); changes by other processes are
+picked up through the store's change token.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,11 +22,13 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from gebied.api import gpkg
+from gebied.api.inputs import Inputs
 from gebied.codes import NCG_FASE_OMSCHRIJVING
 from gebied.cooperation import GROEPEN, SIGNAL_TEXT, cooperation_groups, signal_lists
 from gebied.errors import GebiedError
 from gebied.privacy import DEFAULT_THRESHOLD, publish
+from gebied.schedule.priorities import read_priorities
+from gebied.store import EmbeddedStore, Writer, open_plan_store, store_dir_for
 
 REQUIRED_LAYERS = ("adressen", "clusters", "gebieden")
 
@@ -101,53 +103,55 @@ class PlanStore:
     public_by_code: dict[str, int]
     public_geometry: list[orjson.Fragment]
     signals: dict[str, list[int]]
-    plan_dir: Path
-    conn: object = None
-    writable: bool = True
-    priorities: dict[str, Priority] = field(default_factory=dict)
-    #: Serialised GeoJSON features per cluster; dropped when the cluster's priority changes.
-    feature_cache: dict[str, object] = field(default_factory=dict)
-    _version: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    plan_dir: Path | None
+    #: The plan version (None for a plan file served without a store).
+    versie: int | None = None
+    #: The steering-group input shared by every version (set by :func:`open_store` / ``Live``).
+    inputs: object = None
+    #: Priorities given in the computed plan (``clusters.prioriteit``): shown while no input is stored.
+    base_priorities: dict[str, int | None] = field(default_factory=dict)
+    #: Serialised GeoJSON features per cluster: (input version, fragment).
+    feature_cache: dict[str, tuple[int, object]] = field(default_factory=dict)
 
-    # ------------------------------------------------------------------ priorities
+    @property
+    def writable(self) -> bool:
+        """Can input be written (False for a read-only store)?"""
+        return bool(self.inputs is not None and self.inputs.writable)
+
+    @property
+    def priorities(self) -> dict[str, Priority]:
+        """The current priority of every cluster of this version."""
+        return {cid: self.priority(cid) for cid in self.cluster_ids}
+
     def refresh(self) -> None:
-        """Reload priorities when another process committed to the GeoPackage."""
-        if self.conn is None:
-            return
-        with self._lock:
-            version = gpkg.data_version(self.conn)
-            if version == self._version:
-                return
-            self._version = version
-            stored = gpkg.read_priorities(self.conn)
-        for cid, (prio, versie, when, door) in stored.items():
-            if cid in self.priorities and self.priorities[cid].versie != versie:
-                self.priorities[cid] = Priority(prio, versie, when, door)
-                self.feature_cache.pop(cid, None)
+        """Pick up input written by other processes."""
+        if self.inputs is not None:
+            self.inputs.refresh()
 
     def priority(self, cluster_id: str) -> Priority:
-        """The current priority of a cluster (call :meth:`refresh` first)."""
-        return self.priorities[cluster_id]
+        """The current priority of a cluster: stored input, else the plan's own."""
+        row = None if self.inputs is None else self.inputs.rows.get(cluster_id)
+        if row is None:
+            return Priority(self.base_priorities.get(cluster_id))
+        return Priority(row.prioriteit, row.versie, row.gewijzigd_op, row.door)
 
-    def set_priority(self, cluster_id: str, prioriteit: int | None, *, expected_version: int, door: str) -> Priority:
-        """Compare-and-set a priority; raises :class:`gebied.api.gpkg.VersionConflict` on a stale version."""
-        if self.conn is None or not self.writable:
+    def set_priority(
+        self, cluster_id: str, prioriteit: int | None, *, expected_version: int, writer: Writer | None = None, door: str | None = None
+    ) -> Priority:
+        """Compare-and-set a priority in the store (raises ``VersionConflict`` / ``NotVisible``).
+
+        ``door`` (a name) may stand in for ``writer`` (a writer who may touch every gemeente).
+        """
+        writer = writer or Writer(door or "gebied")
+        if not self.writable:
             raise PermissionError("plan is alleen-lezen")
-        when = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with self._lock:
-            new = gpkg.write_priority(
-                self.conn, cluster_id, prioriteit, expected_version=expected_version, door=door, when=when
-            )
-            self.priorities[cluster_id] = Priority(prioriteit, new, when, door)
-            self.feature_cache.pop(cluster_id, None)
-        return self.priorities[cluster_id]
+        row = self.inputs.write(cluster_id, prioriteit, expected_version=expected_version, writer=writer)
+        return Priority(row.prioriteit, row.versie, row.gewijzigd_op, row.door)
 
     def close(self) -> None:
-        """Close the SQLite connection."""
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+        """Close the store behind the input (when this view owns it)."""
+        if self.inputs is not None:
+            self.inputs.close()
 
 
 def _read_layer(path: Path, layer: str, available: set[str]) -> pd.DataFrame | None:
@@ -157,13 +161,13 @@ def _read_layer(path: Path, layer: str, available: set[str]) -> pd.DataFrame | N
     return frame
 
 
-def open_store(path: str | Path) -> PlanStore:
-    """Open a plan GeoPackage (``gebied plan`` output) and build the indexes.
+def read_plan_file(path: str | Path) -> dict[str, pd.DataFrame]:
+    """The layers of a plan GeoPackage (``gebied plan`` output), checked.
 
     Raises
     ------
     GebiedError
-        When the file is missing, not a GeoPackage, or lacks a required layer/column.
+        When the file is missing, not a GeoPackage, or lacks a required layer.
     """
     path = Path(path)
     if not path.exists():
@@ -175,16 +179,21 @@ def open_store(path: str | Path) -> PlanStore:
     missing = [layer for layer in REQUIRED_LAYERS if layer not in available]
     if missing:
         raise GebiedError(f"laag '{missing[0]}' ontbreekt in het plan (zie docs/PLAN_SCHEMA.md)", file=str(path))
-    adressen = _read_layer(path, "adressen", available)
-    clusters = _read_layer(path, "clusters", available)
-    gebieden = _read_layer(path, "gebieden", available)
-    vlaggen = _read_layer(path, "vlaggen", available)
-    info_frame = _read_layer(path, "plan_info", available)
+    names = ("adressen", "clusters", "gebieden", "vlaggen", "plan_info", "publiek", "planning")
+    return {name: frame for name in names if (frame := _read_layer(path, name, available)) is not None}
+
+
+def build_view(layers: dict[str, pd.DataFrame], *, path: Path, plan_dir: Path | None, versie: int | None = None) -> PlanStore:
+    """Index the layers of one plan version in memory (raises GebiedError on bad layers)."""
+    adressen, clusters, gebieden = layers.get("adressen"), layers.get("clusters"), layers.get("gebieden")
+    vlaggen, info_frame = layers.get("vlaggen"), layers.get("plan_info")
     for layer, frame, column in (
         ("adressen", adressen, "adres_id"),
         ("clusters", clusters, "cluster_id"),
         ("gebieden", gebieden, "code"),
     ):
+        if frame is None:
+            raise GebiedError(f"laag '{layer}' ontbreekt in het plan (zie docs/PLAN_SCHEMA.md)", file=str(path))
         if column not in frame.columns:
             raise GebiedError(f"laag '{layer}' mist de kolom '{column}'", file=str(path), column=column)
     info = {}
@@ -199,15 +208,56 @@ def open_store(path: str | Path) -> PlanStore:
     store_parts.update(_index_flags(vlaggen, store_parts["address_gemeente"]))
     store_parts.update(_index_clusters(clusters))
     store_parts.update(_index_areas(gebieden))
-    publiek = _read_layer(path, "publiek", available)
+    publiek = layers.get("publiek")
     if publiek is None:  # a plan from before the publication table: compute it the same way
-        planning = _read_layer(path, "planning", available)
-        layers = {"adressen": adressen, "gebieden": gebieden, "planning": planning}
-        publiek = publish(layers, level=info.get("clusterniveau"), threshold=drempel).table
+        planning = layers.get("planning")
+        publiek = publish({"adressen": adressen, "gebieden": gebieden, "planning": planning},
+                          level=info.get("clusterniveau"), threshold=drempel).table
     store_parts.update(_index_public(publiek))
-    store = PlanStore(path=path, drempel=drempel, info=info, plan_dir=path.parent, **store_parts)
-    _open_priorities(store, clusters)
-    return store
+    base = clusters["prioriteit"] if "prioriteit" in clusters.columns else pd.Series(pd.NA, index=clusters.index)
+    base_priorities = {str(c): None if pd.isna(p) else int(p) for c, p in zip(clusters["cluster_id"], base)}
+    return PlanStore(path=path, drempel=drempel, info=info, plan_dir=plan_dir, versie=versie,
+                     base_priorities=base_priorities, **store_parts)
+
+
+def open_store(path: str | Path, *, opslag: bool = True) -> PlanStore:
+    """Open a plan GeoPackage and the embedded plan store beside its output folder.
+
+    Without a store yet (a plan from before the store), the store is created with this
+    plan as version 1 and the plan's stored priorities as input. When the store already
+    holds versions, the newest is served. With ``opslag=False``, or when the folder is
+    read-only, the plan file alone is served and input cannot be written.
+    """
+    path = Path(path)
+    layers = read_plan_file(path)
+    view = build_view(layers, path=path, plan_dir=path.parent)
+    if not opslag:
+        return view
+    try:
+        backend = EmbeddedStore(store_dir_for(path.parent))
+    except GebiedError:
+        return view
+    newest = backend.newest()
+    if newest is None and backend.writable:
+        backend.import_input(read_priorities(path))
+        newest = backend.add_version(layers, settings={}, input_hash="", output=str(path.parent.absolute()), plan_file=path).versie
+        view.versie = newest
+    elif newest is not None:
+        view = build_view(backend.read_layers(newest), path=path, plan_dir=backend.plan_dir(newest) or path.parent, versie=newest)
+    view.inputs = Inputs(backend)
+    return view
+
+
+def open_database(url: str) -> PlanStore:
+    """The newest plan version in a PostgreSQL/PostGIS store (raises GebiedError without one)."""
+    backend = open_plan_store(database=url)
+    newest = backend.newest()
+    if newest is None:
+        backend.close()
+        raise GebiedError("de database bevat nog geen planversie; draai eerst gebied plan … --database met deze URL")
+    view = build_view(backend.read_layers(newest), path=Path(f"planversie {newest}"), plan_dir=backend.plan_dir(newest), versie=newest)
+    view.inputs = Inputs(backend)
+    return view
 
 
 def _index_addresses(adressen: gpd.GeoDataFrame, gebieden: pd.DataFrame) -> dict:
@@ -365,23 +415,6 @@ def _index_public(publiek: gpd.GeoDataFrame) -> dict:
             by_code.setdefault(member, i)
         by_code[rec["code"]] = i
     return {"public": records, "public_by_code": by_code, "public_geometry": frags}
-
-
-def _open_priorities(store: PlanStore, clusters: pd.DataFrame) -> None:
-    base = clusters["prioriteit"] if "prioriteit" in clusters.columns else pd.Series(pd.NA, index=clusters.index)
-    for cid, prio in zip(clusters["cluster_id"].astype(str), base):
-        store.priorities[cid] = Priority(None if pd.isna(prio) else int(prio))
-    try:
-        store.conn = gpkg.connect(store.path)
-        gpkg.ensure_priority_table(store.conn)
-    except Exception:  # noqa: BLE001 - read-only file or folder: serve reads, refuse writes
-        store.writable = False
-        if store.conn is None:
-            return
-    try:
-        store.refresh()
-    except Exception:  # noqa: BLE001 - no table in a read-only plan
-        store.writable = False
 
 
 def now_iso() -> str:

@@ -68,7 +68,7 @@ def _from_api(plan: Path) -> Cells:
         warnings.simplefilter("ignore", DeprecationWarning)
         from fastapi.testclient import TestClient
 
-    store = open_store(plan)
+    store = open_store(plan, opslag=False)  # a read-only audit: no plan store beside the plan
     try:
         with TestClient(create_app(store, {})) as client:
             records, url = [], "/gebieden?limit=1000"

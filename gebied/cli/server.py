@@ -15,23 +15,31 @@ from gebied.errors import GebiedError
 
 @command
 def server(
-    plan: Annotated[Path, typer.Option("--plan", "-p", help="Het plan (plan.gpkg, uitvoer van gebied plan).")],
+    plan: Annotated[
+        Path | None, typer.Option("--plan", "-p", help="Het plan (plan.gpkg, uitvoer van gebied plan); de opslag <uit>.opslag ernaast wordt gebruikt.")
+    ] = None,
     poort: Annotated[int, typer.Option("--poort", help="TCP-poort.", min=1, max=65535)] = 8000,
     sleutels: Annotated[
         Path | None, typer.Option("--sleutels", help="Sleutelbestand (TOML, met gehashte sleutels); zonder: alleen publiek.")
     ] = None,
     adres: Annotated[str, typer.Option("--adres", help="Netwerkadres om op te luisteren (0.0.0.0 voor alle).")] = "127.0.0.1",
     werkers: Annotated[int, typer.Option("--werkers", help="Aantal werkprocessen (elk laadt het plan in het geheugen).", min=1, max=64)] = 1,
+    database: Annotated[
+        str | None, typer.Option("--database", help="PostgreSQL/PostGIS-opslag (postgresql://…) in plaats van --plan.")
+    ] = None,
 ) -> None:
-    """Start de HTTP-API (OpenAPI-documentatie op /docs) over een plan."""
+    """Start de HTTP-API (OpenAPI-documentatie op /docs) over de nieuwste planversie."""
     import uvicorn
 
     from gebied.api.app import app_from_paths, freeze_heap
 
-    app = app_from_paths(plan, sleutels)
+    if (plan is None) == (database is None):
+        raise GebiedError("geef --plan (een plan.gpkg) of --database (postgresql://…) op, niet allebei en niet geen van beide")
+    app = app_from_paths(plan, sleutels, database=database)
     store = app.state.store
+    bron = plan if database is None else "database"
     console.print(
-        f"Plan {plan}: {len(store.addresses)} adressen, {len(store.clusters)} clusters, "
+        f"Plan {bron} (versie {store.versie or '–'}): {len(store.addresses)} adressen, {len(store.clusters)} clusters, "
         f"{len(app.state.keys)} sleutel(s). API op http://{adres}:{poort} (documentatie: /docs)"
     )
     if not store.writable:
@@ -40,7 +48,8 @@ def server(
     try:
         if werkers > 1:
             store.close()
-            os.environ["GEBIED_PLAN"] = str(Path(plan).resolve())
+            os.environ["GEBIED_PLAN"] = str(Path(plan).resolve()) if plan else ""
+            os.environ["GEBIED_DATABASE"] = database or ""
             os.environ["GEBIED_SLEUTELS"] = str(Path(sleutels).resolve()) if sleutels else ""
             uvicorn.run("gebied.api.app:app_from_env", factory=True, workers=werkers, **options)
         else:

@@ -51,6 +51,7 @@ from gebied.report.sections import (
     planning_level_table,
     schedule_table,
 )
+from gebied.report.versions import version_section
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TRUE_WORDS = {"ja", "j", "true", "waar", "1", "yes", "y"}
@@ -144,6 +145,7 @@ def render_report(
     threshold: int = DEFAULT_THRESHOLD,
     strategy_periods: pd.DataFrame | None = None,
     planning_info: Mapping[str, object] | None = None,
+    versions: Mapping[str, object] | None = None,
 ) -> str:
     """Render the lokaal plan van aanpak as one self-contained HTML document.
 
@@ -172,6 +174,9 @@ def render_report(
     planning_info
         How the plan was made (:func:`gebied.schedule.run.schedule_info`): the equality and
         flow trade-off curves, the requests and the capacity advice.
+    versions
+        ``{"oud": n, "nieuw": m, "verschil": version_diff(...)}`` for the section on what
+        changed since the previous plan version (None: no previous version).
 
     Returns
     -------
@@ -232,6 +237,9 @@ def render_report(
         "publiek_tabel": public_table(_publication(layers, info, settings, threshold), labels=labels, threshold=threshold),
         "instellingen_tabel": settings_table(settings),
         "info_tabel": info_table(info),
+        "versieverschil": version_section(
+            (versions or {}).get("verschil"), old=(versions or {}).get("oud"), new=(versions or {}).get("nieuw"), labels=labels
+        ),
     }
     return _environment().get_template("rapport.html.j2").render(**context)
 

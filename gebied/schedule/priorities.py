@@ -1,8 +1,9 @@
-"""Steering-group priorities stored in a plan GeoPackage (table ``prioriteiten``).
+"""Steering-group input (table ``prioriteiten``): one definition for every store.
 
-The API's ``PUT /clusters/{id}/prioriteit`` writes that table; a later ``gebied plan``
-into the same folder reads it, keeps the priorities in the new schedule and carries
-the table over into the new plan.gpkg.
+The table lives in the plan store (:mod:`gebied.store`), apart from the computed plan:
+the API's ``PUT /clusters/{id}/prioriteit`` writes it, ``gebied plan`` reads it and
+never overwrites it. Each plan.gpkg carries a read-only copy of the input it was
+computed from (for QGIS); :func:`read_priorities` also reads that copy of older plans.
 """
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from gebied.periods import period_number
+
 #: The table with steering-group priorities in a plan GeoPackage (an attribute table).
 TABLE = "prioriteiten"
 #: Its columns besides the GeoPackage ``fid``.
-COLUMNS: tuple[str, ...] = ("cluster_id", "prioriteit", "versie", "gewijzigd_op", "door")
+COLUMNS: tuple[str, ...] = ("cluster_id", "gemeente_code", "prioriteit", "start_periode", "versie", "gewijzigd_op", "door")
+#: Columns added after the first release (added to older tables by :func:`create_priority_table`).
+ADDED_COLUMNS: dict[str, str] = {"gemeente_code": "TEXT", "start_periode": "TEXT"}
 #: Its description in ``gpkg_contents``.
 DESCRIPTION = "Prioriteiten van lokale stuurgroepen (gebied server)"
 CREATE_TABLE = (
     f"CREATE TABLE IF NOT EXISTS {TABLE} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
-    "cluster_id TEXT NOT NULL UNIQUE, prioriteit INTEGER, versie INTEGER NOT NULL, "
+    "cluster_id TEXT NOT NULL UNIQUE, gemeente_code TEXT, prioriteit INTEGER, start_periode TEXT, versie INTEGER NOT NULL, "
     "gewijzigd_op TEXT NOT NULL, door TEXT NOT NULL)"
 )
 
@@ -31,6 +36,10 @@ def create_priority_table(con: sqlite3.Connection) -> None:
     Runs no transaction statements: the caller commits (or holds a transaction).
     """
     con.execute(CREATE_TABLE)
+    present = {r[1] for r in con.execute(f"PRAGMA table_info({TABLE})")}
+    for name, kind in ADDED_COLUMNS.items():
+        if name not in present:
+            con.execute(f"ALTER TABLE {TABLE} ADD COLUMN {name} {kind}")
     has_contents = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='gpkg_contents'").fetchone()
     if has_contents:
         con.execute(
@@ -57,7 +66,9 @@ def read_priorities(gpkg: str | Path) -> pd.DataFrame:
         found = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (TABLE,)).fetchone()
         if not found:
             return empty
-        frame = pd.read_sql_query(f"SELECT {', '.join(COLUMNS)} FROM {TABLE} ORDER BY cluster_id", con)
+        present = {r[1] for r in con.execute(f"PRAGMA table_info({TABLE})")}
+        picked = ", ".join(c if c in present else f"NULL AS {c}" for c in COLUMNS)
+        frame = pd.read_sql_query(f"SELECT {picked} FROM {TABLE} ORDER BY cluster_id", con)
     except sqlite3.DatabaseError:
         return empty
     finally:
@@ -66,14 +77,19 @@ def read_priorities(gpkg: str | Path) -> pd.DataFrame:
     return frame
 
 
-def as_fixed(priorities: pd.DataFrame) -> pd.DataFrame:
-    """Stored priorities as schedule input (``cluster_id``, ``prioriteit``, ``start_periode``)."""
-    rows = priorities[priorities["prioriteit"].notna()]
+def as_fixed(priorities: pd.DataFrame, *, start: str = "2027-K1", periode: str = "kwartaal") -> pd.DataFrame:
+    """Stored input as schedule input (``cluster_id``, ``prioriteit``, ``start_periode`` as period number)."""
+    starts = priorities["start_periode"] if "start_periode" in priorities else pd.Series(pd.NA, index=priorities.index)
+    rows = priorities[priorities["prioriteit"].notna() | starts.notna()]
+    numbers = [
+        pd.NA if pd.isna(text) or not str(text).strip() else period_number(str(text), start=start, periode=periode)
+        for text in starts.loc[rows.index]
+    ]
     return pd.DataFrame(
         {
             "cluster_id": rows["cluster_id"].astype(str).to_numpy(),
             "prioriteit": rows["prioriteit"].astype("Int64").to_numpy(),
-            "start_periode": pd.array([pd.NA] * len(rows), dtype="Int64"),
+            "start_periode": pd.array(numbers, dtype="Int64"),
             "rij": [f"prioriteiten {c}" for c in rows["cluster_id"]],
         }
     )
@@ -87,9 +103,12 @@ def write_priorities(gpkg: str | Path, priorities: pd.DataFrame) -> None:
     try:
         create_priority_table(con)
         con.executemany(
-            f"INSERT OR REPLACE INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
             [
-                (r.cluster_id, None if pd.isna(r.prioriteit) else int(r.prioriteit), int(r.versie), str(r.gewijzigd_op), str(r.door))
+                (r.cluster_id, None if pd.isna(r.gemeente_code) else str(r.gemeente_code),
+                 None if pd.isna(r.prioriteit) else int(r.prioriteit),
+                 None if pd.isna(r.start_periode) else str(r.start_periode),
+                 int(r.versie), str(r.gewijzigd_op), str(r.door))
                 for r in priorities.itertuples()
             ],
         )

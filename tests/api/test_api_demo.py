@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from gebied.api.app import create_app
 from gebied.api.auth import create_key, load_keys
 from gebied.api.store import open_store
+from gebied.store import store_dir_for
 
 pytestmark = pytest.mark.slow
 
@@ -72,7 +73,7 @@ def test_demo_priority_roundtrip(demo):
     etag = client.get(f"/clusters/{cid}", headers=h).headers["ETag"]
     assert client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 1}, headers={**h, "If-Match": etag}).status_code == 200
     assert client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 2}, headers={**h, "If-Match": etag}).status_code == 412
-    table = gpd.read_file(plan, layer="prioriteiten")
+    table = gpd.read_file(store_dir_for(plan.parent) / "opslag.gpkg", layer="prioriteiten")  # input apart from the plan
     assert table.set_index("cluster_id").loc[cid, "prioriteit"] == 1
 
 

@@ -16,14 +16,15 @@ import gebied
 ROOT = Path(gebied.__file__).resolve().parent
 FACES = ("gebied.cli", "gebied.maps", "gebied.api", "gebied.__main__")
 #: Imports kept inside a function because of a measured start-up cost (``python -X importtime``):
-#: WeasyPrint 1.2 s, uvicorn + FastAPI 0.8 s, both paid by every ``gebied`` command otherwise.
+#: WeasyPrint 1.2 s, uvicorn + FastAPI 0.8 s, psycopg 0.12 s, paid by every ``gebied`` command otherwise.
 LAZY = {
     ("gebied.report.render", "weasyprint"),
     ("gebied.cli.server", "uvicorn"),
     ("gebied.cli.server", "gebied.api.app"),
     ("gebied.cli.audit", "gebied.api"),
     ("gebied.cli.audit", "fastapi"),
-    ("gebied.cli.i18n", "typer._click"),  # optional: only in typer versions that vendor click
+    ("gebied.cli.i18n", "typer._click"),
+    ("gebied.store", "gebied.store.postgis"),  # psycopg 0.12 s, only with --database  # optional: only in typer versions that vendor click
 }
 MAX_LINES = 420
 

@@ -26,7 +26,7 @@ from gebied.settings import PlanSettings, load_settings
 from tests.report.pages import assert_page_image, chapter_pages, page_texts, render_pages
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = {"adressen", "clusters", "gebieden", "vlaggen", "planning", "plan_info"}
+LAYERS = {"adressen", "clusters", "gebieden", "vlaggen", "planning", "plan_info", "publiek"}
 FILES = ["plan.gpkg", "kaart.html", "kaart_publiek.html", "rapport.html", "rapport.pdf", "metrics.json", "plan.toml"]
 
 

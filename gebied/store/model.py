@@ -1,0 +1,141 @@
+"""The plan store's model, shared by the embedded (GeoPackage) and the PostGIS store.
+
+Two kinds of data live apart:
+
+* **steering-group input** (table ``prioriteiten``: a priority and/or a fixed start
+  period per cluster, with an ETag ``versie``), written through the API and read by
+  ``gebied plan``, which never overwrites it; every write adds a row to ``auditlog``;
+* **plan versions** (table ``plan_versies``: number, time, settings, input hash), each
+  with the computed layers of one ``gebied plan`` run. A version is never changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+import orjson
+import pandas as pd
+
+#: The input table (one definition, :mod:`gebied.schedule.priorities`).
+INPUT_COLUMNS: tuple[str, ...] = (
+    "cluster_id", "gemeente_code", "prioriteit", "start_periode", "versie", "gewijzigd_op", "door",
+)
+#: Layers of a plan version kept in a store.
+VERSION_LAYERS: tuple[str, ...] = ("adressen", "clusters", "gebieden", "publiek", "vlaggen", "planning", "plan_info")
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One run of ``gebied plan`` in a store."""
+
+    versie: int
+    gemaakt_op: str
+    instellingen: dict
+    invoer_hash: str
+    uitvoer: str | None = None
+
+    def as_dict(self) -> dict:
+        """JSON-ready form (for the API)."""
+        return {"versie": self.versie, "gemaakt_op": self.gemaakt_op, "instellingen": self.instellingen,
+                "invoer_hash": self.invoer_hash, "uitvoer": self.uitvoer}
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who writes or reads input: the key's name and the gemeenten it may touch (None: all)."""
+
+    naam: str
+    gemeenten: frozenset[str] | None = None
+    rol: str = "beheer"
+
+
+#: The tool itself (``gebied plan``, loading a version into the server).
+TOOL = Writer("gebied", None, "beheer")
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """The stored steering-group input of one cluster; ``versie`` is its ETag."""
+
+    cluster_id: str
+    gemeente_code: str | None
+    prioriteit: int | None
+    start_periode: str | None
+    versie: int
+    gewijzigd_op: str | None
+    door: str | None
+
+
+class VersionConflict(Exception):
+    """The stored version differs from the one the client based its change on."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(current)
+        self.current = current
+
+
+class NotVisible(Exception):
+    """The cluster does not exist in the newest version or belongs to another gemeente."""
+
+
+class PlanStoreBackend(Protocol):
+    """What both stores offer (:mod:`gebied.store.embedded`, :mod:`gebied.store.postgis`)."""
+
+    name: str
+    writable: bool
+
+    def versions(self) -> list[PlanVersion]: ...
+    def newest(self) -> int | None: ...
+    def read_layers(self, versie: int) -> dict[str, pd.DataFrame]: ...
+    def plan_dir(self, versie: int) -> Path | None: ...
+    def add_version(self, layers: Mapping[str, pd.DataFrame], *, settings: dict, input_hash: str, output: str | None) -> PlanVersion: ...
+    def read_input(self, writer: Writer = TOOL) -> dict[str, InputRow]: ...
+    def write_input(self, cluster_id: str, *, prioriteit: int | None, expected_version: int, writer: Writer) -> InputRow: ...
+    def change_token(self) -> tuple: ...
+    def audit(self, writer: Writer = TOOL) -> list[dict]: ...
+    def close(self) -> None: ...
+
+
+def now_iso() -> str:
+    """Current UTC time as ISO text (microseconds, so audit rows sort)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def input_frame(rows: Mapping[str, InputRow]) -> pd.DataFrame:
+    """Input rows as the table ``gebied plan`` reads (:func:`gebied.schedule.priorities.as_fixed`)."""
+    frame = pd.DataFrame([r.__dict__ for r in rows.values()], columns=list(INPUT_COLUMNS))
+    frame["prioriteit"] = pd.to_numeric(frame["prioriteit"], errors="coerce").astype("Int64")
+    return frame.sort_values("cluster_id").reset_index(drop=True)
+
+
+def input_hash(rows: Mapping[str, InputRow], files: Iterable[Path] = ()) -> str:
+    """SHA-256 over the steering-group input and the run's input files."""
+    digest = hashlib.sha256()
+    for cid in sorted(rows):
+        r = rows[cid]
+        digest.update(orjson.dumps([r.cluster_id, r.prioriteit, r.start_periode]))
+    for path in files:
+        p = Path(path)
+        digest.update(p.name.encode())
+        if p.is_file():
+            with p.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+    return "sha256:" + digest.hexdigest()
+
+
+@dataclass
+class Change:
+    """What an input write did (for the audit log)."""
+
+    cluster_id: str
+    oud: int | None
+    nieuw: int | None
+    versie: int
+    door: str
+    tijd: str = field(default_factory=now_iso)
