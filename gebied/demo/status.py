@@ -120,7 +120,7 @@ def assign_programme(rng: np.random.Generator, panden: pd.DataFrame, streets: pd
     fase = np.rint(street_mean + lead - 0.6 + rng.normal(0.0, 0.45, len(panden)))
     fase = np.clip(fase, 0, GEREED).astype(np.int64)
 
-    follow = rng.random(len(panden)) < 0.88  # most houses share the outcome of their street
+    follow = rng.random(len(panden)) < 0.96  # most houses share the outcome of their street
     pick = np.zeros(len(panden), dtype=np.int64)
     weight = panden["n"].to_numpy()
     for group, p in (((fase >= FIRST_OUTCOME) & (fase < FIRST_BOUW), UITKOMST_KANS_PLAN), ((fase >= FIRST_BOUW) & (fase < GEREED),

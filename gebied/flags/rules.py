@@ -18,8 +18,11 @@ Four flag types, each a rule on a pair of neighbouring addresses (see
     nearest. ernst 3: that neighbour is in the same pand; 2: it is demolished and rebuilt;
     1: it is strengthened.
 ``regime_verschil``
-    Same ``typologie``, both with a ``batch``, and the batches differ.
-    ernst 3: same pand; 2: also ``ncg_fase`` two or more steps apart; 1: otherwise.
+    Same ``typologie``, both with a ``batch``, the batches differ, *and* the different regime
+    shows: both have a known ``uitkomst`` and the outcomes differ, or both are in the
+    programme and ``ncg_fase`` is two or more steps apart (a batch difference that changes
+    nothing for the residents is not flagged).
+    ernst 3: same pand; 2: the outcomes differ; 1: only the timing differs.
     ``adres_id`` is the address behind in phase (the first in file order when level).
 
 A pair can carry several types (one row per type); a (type, pair) is reported once, and
@@ -116,10 +119,11 @@ def pair_rules(arr: dict[str, np.ndarray], pairs: pd.DataFrame, *, year_window: 
     outside = _outside_programme(arr, i, j, dist, same_pand)
 
     bi, bj = batch[i], batch[j]
-    m = (bi >= 0) & (bj >= 0) & (bi != bj)
+    outcome_differs = (oi >= 0) & (oj >= 0) & (oi != oj)
+    timing_differs = (ph[i] >= 0) & (ph[j] >= 0) & (np.abs(ph[i] - ph[j]) >= 2)
+    m = (bi >= 0) & (bj >= 0) & (bi != bj) & (outcome_differs | timing_differs)
     a, b = _oriented(m, i, j, ph[j] < ph[i])
-    pa, pb = ph[a], ph[b]
-    ernst = np.where(same_pand[m], 3, np.where((pa >= 0) & (pb >= 0) & (np.abs(pa - pb) >= 2), 2, 1))
+    ernst = np.where(same_pand[m], 3, np.where(outcome_differs[m], 2, 1))
     regime = {"vlag": "regime_verschil", "a": a, "b": b, "d": dist[m], "ernst": ernst, "pand": same_pand[m]}
     return [uitkomst, blocks[0], outside, regime]
 
@@ -145,6 +149,8 @@ def _outside_programme(arr, i, j, dist, same_pand) -> dict:
     counts = np.diff(np.r_[np.flatnonzero(first), a.size]) if a.size else np.empty(0, np.int64)
     return {
         "vlag": "buiten_programma",
+        "alle_a": a,  # every (outside, heavy neighbour) pair, for the hot spots
+        "alle_b": b,
         "a": a[first],
         "b": b[first],
         "d": d[first],

@@ -6,13 +6,17 @@ sit next to each other more often than chance would give. The variable is binary
 is a voorloper when its phase index is at least a threshold chosen per area so that the
 split is as close to half/half as possible. The graph is the neighbour graph
 (``neighbour_pairs``) restricted to the area's programme addresses. The p-value is a
-one-sided permutation test (random relabelling, fixed seed).
+one-sided permutation test (random relabelling, fixed seed). Because many areas are tested
+at once, the p-values are adjusted with the Benjamini–Hochberg procedure
+(``scipy.stats.false_discovery_control``); an area is *significantly unequal* when its adjusted
+p-value ``jc_q`` is below 5 % and the voorlopers cluster (more joins than expected).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import false_discovery_control
 
 from gebied.codes import NCG_FASEN, NEIGHBOUR_DISTANCE
 from gebied.errors import GebiedError
@@ -22,6 +26,8 @@ from gebied.neighbours import neighbour_pairs
 #: Areas with fewer programme addresses or neighbour links get no join-count test.
 MIN_PROGRAMME = 10
 MIN_JOINS = 5
+#: False discovery rate for calling an area significantly unequal (Benjamini–Hochberg).
+ALPHA = 0.05
 
 
 def resolve_area_column(addresses: pd.DataFrame, area_column: str) -> str:
@@ -116,7 +122,8 @@ def flag_summary(
         present), ``aantal_adressen``, ``in_programma``, one count
         column per flag type, ``aantal_vlaggen``, ``adressen_met_vlag``, ``aandeel_met_vlag``,
         ``jc_voorlopers``, ``jc_verbindingen``, ``jc_statistiek``, ``jc_verwacht``, ``jc_p``,
-        ``jc_conclusie`` (Dutch; the reason when the test could not be done).
+        ``jc_conclusie`` (Dutch; the reason when the test could not be done), ``jc_q``
+        (Benjamini–Hochberg adjusted p) and ``jc_significant`` (see :func:`significance`).
     """
     column = resolve_area_column(addresses, area_column)
     n = len(addresses)
@@ -175,9 +182,46 @@ def flag_summary(
         ei, ej = pi[edge_bounds[k] : edge_bounds[k + 1]], pj[edge_bounds[k] : edge_bounds[k + 1]]
         row.update(_area_join_count(phase[prog], local[ei], local[ej], permutations, seed))
         rows.append(row)
-    return pd.DataFrame(rows, columns=_SUMMARY_COLUMNS).astype(
+    out = pd.DataFrame(rows, columns=_SUMMARY_COLUMNS[:-2]).astype(
         {"jc_conclusie": "string", "gebied_code": "string", "gebied_naam": "string"}
     )
+    return significance(out)
+
+
+def significance(summary: pd.DataFrame, *, alpha: float = ALPHA) -> pd.DataFrame:
+    """Add ``jc_q`` (Benjamini–Hochberg adjusted p over the tested areas) and ``jc_significant``.
+
+    An area is significantly unequal when its adjusted p-value is below ``alpha`` and its
+    voorlopers are more often neighbours than expected (``jc_statistiek > jc_verwacht``).
+    """
+    out = summary.copy()
+    p = pd.to_numeric(out["jc_p"], errors="coerce")
+    tested = p.notna().to_numpy()
+    q = np.full(len(out), np.nan)
+    if tested.any():
+        q[tested] = false_discovery_control(p[tested].to_numpy(float), method="bh")
+    out["jc_q"] = q
+    higher = pd.to_numeric(out["jc_statistiek"], errors="coerce") > pd.to_numeric(out["jc_verwacht"], errors="coerce")
+    out["jc_significant"] = pd.array(np.where(tested, (q < alpha) & higher.to_numpy(), pd.NA), dtype="boolean")
+    return out
+
+
+def add_hot_spots(summary: pd.DataFrame, hot_spots: pd.DataFrame) -> pd.DataFrame:
+    """Add per area ``brandhaarden`` (count), ``brandhaard_ernst`` (highest) and ``brandhaard_top``.
+
+    ``brandhaard_top`` names the most severe hot spot of the area (id, street and numbers).
+    """
+    out = summary.copy()
+    hot = pd.DataFrame(hot_spots).dropna(subset=["gebied_code"]).sort_values("ernst", ascending=False)
+    key = out["gebied_code"].astype(str)
+    by_area = hot.groupby(hot["gebied_code"].astype(str))
+    out["brandhaarden"] = key.map(by_area.size()).fillna(0).astype(np.int64)
+    out["brandhaard_ernst"] = key.map(by_area["ernst"].max())
+    top = hot.drop_duplicates("gebied_code")
+    label = top["brandhaard_id"].astype(str) + " " + top["straat"].fillna("").astype(str) + " " + top[
+        "huisnummers"].fillna("").astype(str)
+    out["brandhaard_top"] = pd.array(key.map(dict(zip(top["gebied_code"].astype(str), label.str.strip()))), dtype="string")
+    return out
 
 
 _SUMMARY_COLUMNS = [
@@ -195,6 +239,8 @@ _SUMMARY_COLUMNS = [
     "jc_verwacht",
     "jc_p",
     "jc_conclusie",
+    "jc_q",
+    "jc_significant",
 ]
 
 

@@ -25,8 +25,9 @@ from gebied.clusters.make import make_clusters
 from gebied.clusters.summary import summarize_clusters
 from gebied.cooperation import cooperation, cooperation_matrix, signal_lists
 from gebied.errors import GebiedError, GebiedWarning
+from gebied.flags.hotspots import find_hot_spots
 from gebied.flags.rules import flag_counts, flag_inequality
-from gebied.flags.summary import flag_summary
+from gebied.flags.summary import add_hot_spots, flag_summary
 from gebied.inputs import read_inputs
 from gebied.io import write_csv, write_layers
 from gebied.join import join_areas
@@ -65,13 +66,14 @@ class PlanResult:
     ----------
     layers
         The plan.gpkg layers: ``adressen``, ``clusters``, ``gebieden``, ``vlaggen``,
-        ``planning``, ``plan_info``.
+        ``brandhaarden`` (:func:`gebied.flags.hotspots.find_hot_spots`), ``planning``, ``plan_info``.
     metrics
         ``{strategie: {maat: waarde}}`` (metrics.json).
     comparison
         One row of metrics per strategy (vergelijking.csv).
     flags_per_area
-        Flags per area of the cluster level (vlaggen_per_gebied.csv).
+        Flags, hot spots and the join-count test per area of the cluster level
+        (vlaggen_per_gebied.csv).
     cooperation_matrix
         Addresses per NCG phase and IMG status (samenwerkingsmatrix.csv).
     signals
@@ -172,6 +174,10 @@ def build_layers(
     flags = flag_inequality(clustered, distance=settings.vlaggen.afstand, pairs=pairs)
     clustered["aantal_vlaggen"] = flag_counts(clustered, flags)
     flags_per_area = flag_summary(clustered, flags, area_column=area_column, distance=settings.vlaggen.afstand, pairs=pairs)
+    hot_spots, flags["brandhaard_id"] = find_hot_spots(
+        clustered, flags, pairs=pairs, distance=settings.vlaggen.afstand, area_column=area_column
+    )
+    flags_per_area = add_hot_spots(flags_per_area, hot_spots)
 
     step(STEPS[4])
     clustered = cooperation(clustered)
@@ -233,6 +239,7 @@ def build_layers(
         "clusters": clusters,
         "gebieden": gebieden,
         "vlaggen": flags,
+        "brandhaarden": hot_spots,
         "planning": result.periods,
         "plan_info": info,
     }
@@ -338,6 +345,7 @@ def _run_with_store(
             write_csv(pd.DataFrame(result.planning_info["verzoeken"]), tmp / "verzoeken.csv")
         write_csv(result.cooperation_matrix, tmp / "samenwerkingsmatrix.csv", index=True)
         write_csv(result.flags_per_area, tmp / "vlaggen_per_gebied.csv")
+        write_csv(pd.DataFrame(result.layers["brandhaarden"].drop(columns="geometry")), tmp / "brandhaarden.csv")
         signal_dir = tmp / "signalen"
         signal_dir.mkdir()
         for name, frame in result.signals.items():

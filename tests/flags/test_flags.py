@@ -180,21 +180,26 @@ def test_tempo_verschil_ernst_by_step_gap(behind, ahead, ernst):
 # ----------------------------------------------------------------------------- regime_verschil
 
 
-def test_regime_verschil_ernst():
+def test_regime_verschil_only_with_a_difference_in_outcome_or_timing():
     a = addresses(
         [
             home("b1", 0, 0, ncg_fase="3.1", batch="batch_1"),
-            home("b2", 10, 0, ncg_fase="3.1", batch="batch_2"),  # ernst 1 with b1
-            home("hra", 20, 0, ncg_fase="5.1", batch="hra"),  # 2 steps ahead of b1/b2: ernst 2
+            home("b2", 10, 0, ncg_fase="3.1", batch="batch_2"),  # same phase, no outcome: not flagged
+            home("hra", 20, 0, ncg_fase="5.1", batch="hra"),  # 2 steps ahead of b1/b2: ernst 1
+            home("u1", 200, 0, ncg_fase="4.1", batch="batch_1", uitkomst="versterken"),
+            home("u2", 210, 0, ncg_fase="4.1", batch="batch_2", uitkomst="geen_maatregelen"),  # ernst 2 (level: file order)
+            home("u3", 220, 0, ncg_fase="4.1", batch="batch_3", uitkomst="versterken"),  # same as u1: none
             home("f1", 300, 0, ncg_fase="3.1", batch="batch_1", pand_id="F", typologie="portiekflat"),
-            home("f2", 300, 3, ncg_fase="3.1", batch="batch_3", pand_id="F", typologie="portiekflat"),
-            home("x", 5, 5, ncg_fase="3.1", batch="batch_9", typologie="vrijstaand"),  # other type
-            home("nobatch", 8, 0, ncg_fase="3.1"),
+            home("f2", 300, 3, ncg_fase="5.1", batch="batch_3", pand_id="F", typologie="portiekflat"),
+            home("f3", 300, 6, ncg_fase="3.1", batch="batch_4", pand_id="F", typologie="portiekflat"),
+            home("x", 5, 5, ncg_fase="5.2", batch="batch_9", typologie="vrijstaand"),  # other type
+            home("nobatch", 8, 0, ncg_fase="5.2"),
         ]
     )
     rv = flag_inequality(a).query("vlag == 'regime_verschil'")
     got = {(r.adres_id, r.buur_adres_id): r.ernst for r in rv.itertuples()}
-    assert got == {("b1", "b2"): 1, ("b1", "hra"): 2, ("b2", "hra"): 2, ("f1", "f2"): 3}
+    assert got == {("b1", "hra"): 1, ("b2", "hra"): 1, ("u1", "u2"): 2, ("u2", "u3"): 2, ("f1", "f2"): 3,
+                   ("f3", "f2"): 3}
 
 
 # ----------------------------------------------------------------------------- misc

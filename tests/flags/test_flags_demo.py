@@ -36,7 +36,7 @@ def on_street(demo_addresses, flags, street: str):
     [
         ("Meedenweg", "uitkomst_verschil", 3),  # identical houses: demolished next to nothing
         ("Reigerstraat", "uitkomst_verschil", 3),  # identical flats: two rebuilt, rest declared safe
-        ("Havenstraat", "regime_verschil", 2),  # alternating batches, years apart
+        ("Havenstraat", "regime_verschil", 1),  # alternating batches, years apart (timing, no outcome yet)
         ("Havenstraat", "tempo_verschil", 2),  # 5.2 next to 2.1
         ("Zijlstraat", "buiten_programma", 1),  # one side strengthened, the other side not in it
     ],
@@ -55,3 +55,22 @@ def test_demo_summary_per_buurt(demo):
     assert summary["gebied_naam"].notna().all()
     assert summary[["uitkomst_verschil", "tempo_verschil", "buiten_programma", "regime_verschil"]].to_numpy().sum() == len(flags)
     assert summary["aandeel_met_vlag"].dropna().between(0, 1).all()
+
+
+def test_demo_hot_spots_are_a_short_explained_list(demo):
+    from gebied.flags.hotspots import find_hot_spots
+
+    addresses, flags = demo
+    hot, ids = find_hot_spots(addresses, flags, area_column="buurt_code")
+    assert len(hot) <= 100 and len(hot) < len(flags) / 100
+    assert ids.notna().mean() > 0.5  # most pair flags fall in a hot spot
+    # each planted situation is a hot spot with the fitting suggestion
+    expected = {"Meedenweg": "herbeoordelen", "Reigerstraat": "herbeoordelen", "Havenstraat": "meenemen",
+                "Zijlstraat": "meenemen"}
+    for street, action in expected.items():
+        mine = hot[hot["straat"] == street]
+        assert len(mine) >= 1, street
+        assert mine.iloc[0]["actie"] == action, mine.iloc[0]["toelichting"]
+    top = hot.head(10)
+    assert top["toelichting"].str.len().gt(150).all() and top["huisnummers"].notna().all()
+    assert top["toelichting"].str.contains(r"[\d.]+ woningen in [\d.]+ paren buren").all()

@@ -72,11 +72,13 @@ def oracle(a: pd.DataFrame, distance: float, window: int):
             gap = abs(fp - fq)
             pair_flags[("tempo_verschil", lo["adres_id"], hi["adres_id"])] = 3 if gap >= 6 else 2 if gap >= 4 else 1
         bp, bq = val(p, "batch"), val(q, "batch")
-        if same_typ and None not in (bp, bq) and bp != bq:
+        outcome_differs = None not in (op, oq) and op != oq
+        timing_differs = None not in (fp, fq) and abs(fp - fq) >= 2
+        if same_typ and None not in (bp, bq) and bp != bq and (outcome_differs or timing_differs):
             # behind first (no phase counts as behind); file order when level
             rank_p, rank_q = -1 if fp is None else fp, -1 if fq is None else fq
             lo = q if rank_q < rank_p else p
-            e = 3 if same_pand else 2 if None not in (fp, fq) and abs(fp - fq) >= 2 else 1
+            e = 3 if same_pand else 2 if outcome_differs else 1
             pair_flags[("regime_verschil", frozenset((p["adres_id"], q["adres_id"])))] = (e, lo["adres_id"])
         for out, nb, ob in ((p, q, oq), (q, p, op)):
             if same_typ and phase(out) is None and phase(nb) is not None and ob is not None and ob >= 1:

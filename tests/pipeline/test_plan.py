@@ -26,7 +26,7 @@ from gebied.settings import PlanSettings, load_settings
 from tests.report.pages import assert_page_image, chapter_pages, page_texts, render_pages
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = {"adressen", "clusters", "gebieden", "vlaggen", "planning", "plan_info", "publiek"}
+LAYERS = {"adressen", "clusters", "gebieden", "vlaggen", "brandhaarden", "planning", "plan_info", "publiek"}
 FILES = ["plan.gpkg", "kaart.html", "kaart_publiek.html", "rapport.html", "rapport.pdf", "metrics.json", "plan.toml"]
 
 
@@ -234,6 +234,9 @@ def test_run_plan_returns_every_result_as_a_typed_field(small_inputs, tmp_path):
     assert set(result.strategy_periods["strategie"]) == set(result.metrics) == {"plan", "risico", "gebied"}
     assert {"niveau", "code", "planningsniveau"} <= set(result.planning_levels.columns)
     assert len(pd.read_csv(out / "vlaggen_per_gebied.csv")) == len(result.flags_per_area)
+    hot = pd.read_csv(out / "brandhaarden.csv")
+    assert len(hot) == len(result.layers["brandhaarden"]) and "toelichting" in hot
+    assert result.flags_per_area["brandhaarden"].sum() == hot["gebied_code"].notna().sum()
     matrix = pd.read_csv(out / "samenwerkingsmatrix.csv", index_col=0)
     assert matrix.to_numpy().tolist() == result.cooperation_matrix.to_numpy().tolist()
     assert "rapport.html" in result.files and "kaart.html" not in result.files  # no renderers given

@@ -98,3 +98,21 @@ def test_signalen_cli_prints_the_shares(shared_data, tmp_path):
     assert f"geen schademelding: {none:,}".replace(",", ".") in result.output
     invite = pd.read_csv(tmp_path / "sig" / "melding_uitnodigen.csv", dtype=str)
     assert len(invite) == sum(r["img_status"] == "geen_melding" and r["ncg_fase"] != "gereed" for r in rows)
+
+
+def test_hot_spots_on_the_city_file(programma):
+    from gebied.flags.hotspots import find_hot_spots
+    from gebied.flags.summary import add_hot_spots
+
+    flags = flag_inequality(programma, distance=50)
+    hot, ids = find_hot_spots(programma, flags, area_column="pc4_code")
+    assert 0 < len(hot) < len(flags) / 20  # a list to act on, not a mesh of pairs
+    assert hot["ernst"].is_monotonic_decreasing and hot["rang"].tolist() == list(range(1, len(hot) + 1))
+    assert hot["straat"].notna().all() and hot["gebied_code"].notna().all()
+    assert hot["toelichting"].str.contains("Voorstel:").all() and hot["actie"].isin(["herbeoordelen", "meenemen", "uitleggen"]).all()
+    streets = programma.set_index("adres_id")["straat"]
+    inside = ids.notna()
+    assert (flags.loc[inside, "adres_id"].map(streets).notna()).all()
+    summary = add_hot_spots(flag_summary(programma, flags, area_column="pc4", permutations=99), hot)
+    assert summary["brandhaarden"].sum() == len(hot)
+    assert summary["jc_q"].dropna().ge(summary["jc_p"].dropna()).all()
