@@ -20,7 +20,7 @@ from gebied.api.common import (
     page,
 )
 from gebied.api.routes_adressen import visible_positions
-from gebied.api.schemas import Gezondheid, SignalenPagina, VlaggenPagina
+from gebied.api.schemas import BrandhaardenPagina, Gezondheid, SignalenPagina, VlaggenPagina
 from gebied.api.store import SIGNAALLIJSTEN
 
 router = APIRouter()
@@ -66,6 +66,32 @@ async def list_flags(
             flag["buur_adres_id"] = None
         items.append(flag)
     return FastJSON(page(request, items, len(idx), limit, offset))
+
+
+@router.get(
+    "/brandhaarden",
+    response_class=FastJSON,
+    response_model=None,
+    tags=["vlaggen"],
+    summary="Brandhaarden: stukken straat waar vlaggen samenkomen, ernstigste eerst (gepagineerd)",
+    responses={200: {"model": BrandhaardenPagina}, **errors(401, 404)},
+)
+async def list_hot_spots(
+    request: Request,
+    ctx: Protected,
+    gebied: Annotated[str | None, Query(max_length=64, examples=["BU99010101"], description="Alleen brandhaarden in dit gebied.")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> FastJSON:
+    """Alleen met een sleutel (een brandhaard noemt straat en huisnummers); rol gemeente ziet alleen de eigen gemeente(n)."""
+    store, principal = ctx.store, ctx.principal
+    idx = [
+        i for i, hot in enumerate(store.hot_spots)
+        if principal.mag_gemeente(store.hot_spot_gemeente[i]) and (gebied is None or hot.get("gebied_code") == gebied)
+    ]
+    if gebied is not None and not idx and gebied not in store.area_addresses:
+        raise HTTPException(404, "gebied niet gevonden")
+    return FastJSON(page(request, [store.hot_spots[i] for i in idx[offset : offset + limit]], len(idx), limit, offset))
 
 
 @router.get(

@@ -136,6 +136,26 @@ class VlaggenPagina(PaginaBasis):
     items: list[Vlag]
 
 
+class Brandhaard(BaseModel):
+    """A stretch of street where flagged neighbour pairs concentrate (most severe first)."""
+
+    model_config = ConfigDict(extra="allow")
+    brandhaard_id: str | None = None
+    rang: int | None = None
+    woonplaats: str | None = None
+    straat: str | None = None
+    huisnummers: str | None = None
+    gebied_code: str | None = None
+    adressen: int | None = None
+    ernst: float | None = None
+    actie: str | None = None
+    toelichting: str | None = None
+
+
+class BrandhaardenPagina(PaginaBasis):
+    items: list[Brandhaard]
+
+
 class Feature(BaseModel):
     type: Literal["Feature"]
     id: str

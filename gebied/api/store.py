@@ -22,6 +22,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from gebied.api.hotspots import index_hot_spots
 from gebied.api.inputs import Inputs
 from gebied.codes import NCG_FASE_OMSCHRIJVING
 from gebied.cooperation import GROEPEN, SIGNAL_TEXT, cooperation_groups, signal_lists
@@ -110,6 +111,9 @@ class PlanStore:
     inputs: object = None
     #: Priorities given in the computed plan (``clusters.prioriteit``): shown while no input is stored.
     base_priorities: dict[str, int | None] = field(default_factory=dict)
+    #: Hot spots (most severe first) and the gemeente of each (:mod:`gebied.api.hotspots`).
+    hot_spots: list[dict] = field(default_factory=list)
+    hot_spot_gemeente: list[str | None] = field(default_factory=list)
     #: Serialised GeoJSON features per cluster: (input version, fragment).
     feature_cache: dict[str, tuple[int, object]] = field(default_factory=dict)
 
@@ -179,7 +183,7 @@ def read_plan_file(path: str | Path) -> dict[str, pd.DataFrame]:
     missing = [layer for layer in REQUIRED_LAYERS if layer not in available]
     if missing:
         raise GebiedError(f"laag '{missing[0]}' ontbreekt in het plan (zie docs/PLAN_SCHEMA.md)", file=str(path))
-    names = ("adressen", "clusters", "gebieden", "vlaggen", "plan_info", "publiek", "planning")
+    names = ("adressen", "clusters", "gebieden", "vlaggen", "brandhaarden", "plan_info", "publiek", "planning")
     return {name: frame for name in names if (frame := _read_layer(path, name, available)) is not None}
 
 
@@ -206,6 +210,7 @@ def build_view(layers: dict[str, pd.DataFrame], *, path: Path, plan_dir: Path | 
 
     store_parts = _index_addresses(adressen, gebieden)
     store_parts.update(_index_flags(vlaggen, store_parts["address_gemeente"]))
+    store_parts.update(index_hot_spots(layers.get("brandhaarden"), gebieden))
     store_parts.update(_index_clusters(clusters))
     store_parts.update(_index_areas(gebieden))
     publiek = layers.get("publiek")

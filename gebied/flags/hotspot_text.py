@@ -20,6 +20,13 @@ ACTIONS: dict[str, str] = {
     ),
 }
 
+#: Short form of each action, for tables and map popups.
+ACTION_SHORT: dict[str, str] = {
+    "herbeoordelen": "identieke woningen herbeoordelen",
+    "meenemen": "meenemen in hetzelfde treintje",
+    "uitleggen": "uitleggen of gelijktrekken",
+}
+
 #: How each flag type is counted in the explanation.
 TYPE_PHRASE: dict[str, str] = {
     "uitkomst_verschil": "een andere uitkomst bij hetzelfde type woning",

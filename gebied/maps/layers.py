@@ -275,12 +275,41 @@ def address_payload_ids(addresses: pd.DataFrame) -> list[str]:
     return addresses.loc[keep, "adres_id"].astype(str).tolist()
 
 
-def flag_payload(flags: gpd.GeoDataFrame, address_ids: list[str] | None = None) -> dict:
+#: Hot spots drawn in the strongest colour (the report's lead list).
+TOP_HOT_SPOTS = 10
+
+
+def hot_spot_payload(hot_spots: gpd.GeoDataFrame) -> dict:
+    """GeoJSON of the hot spots, most severe first: rank, tooltip and a popup with the explanation.
+
+    Each feature's ``h`` is its position in the list; the flag payload refers to it, so that a
+    hot spot's pair lines can be shown on request.
+    """
+    wgs = to_wgs84(hot_spots.sort_values("rang"), simplify_m=1.0)
+    props = []
+    for h, (_, row) in enumerate(wgs.iterrows()):
+        where = " ".join(str(v) for v in (row.get("straat"), row.get("huisnummers")) if isinstance(v, str) and v)
+        rows = [("Woningen", _int(row.get("adressen"))), ("Paren buren", _int(row.get("paren"))),
+                ("Ernst", row.get("ernst")), ("Gebied", row.get("gebied_code"))]
+        title = f"Brandhaard {_int(row.get('rang'))}: {where}"
+        props.append({
+            "h": h,
+            "rang": _int(row.get("rang")),
+            "top": (_int(row.get("rang")) or TOP_HOT_SPOTS + 1) <= TOP_HOT_SPOTS,
+            "tip": title,
+            "popup": popup_table(title, rows, row.get("toelichting") if pd.notna(row.get("toelichting")) else None),
+        })
+    return geojson(wgs, props)
+
+
+def flag_payload(flags: gpd.GeoDataFrame, address_ids: list[str] | None = None,
+                 hot_spot_ids: list[str] | None = None) -> dict:
     """Compact flag lines: integer coordinate arrays, type and severity codes.
 
     Popups are composed in the browser from the type's explanation and the two
     addresses' labels (looked up in the address layer); the full ``toelichting`` per
     pair stays in plan.gpkg. Thousands of flags thus cost bytes, not kilobytes, each.
+    ``h`` is the position of each flag's hot spot in ``hot_spot_ids`` (-1 when none).
     """
     wgs = to_wgs84(flags[flags.geometry.notna() & ~flags.geometry.is_empty])
     scale = 10**DECIMALS
@@ -299,6 +328,7 @@ def flag_payload(flags: gpd.GeoDataFrame, address_ids: list[str] | None = None) 
     ernst = pd.to_numeric(wgs.get("ernst"), errors="coerce").fillna(0).astype(int).to_numpy()
     afstand = pd.to_numeric(wgs.get("afstand_m"), errors="coerce").fillna(-1).round().astype(int).to_numpy()
     position = {a: i for i, a in enumerate(address_ids or [])}
+    hot = {b: i for i, b in enumerate(hot_spot_ids or [])}
 
     def where(column: str) -> list[int]:
         if column not in wgs:
@@ -316,6 +346,7 @@ def flag_payload(flags: gpd.GeoDataFrame, address_ids: list[str] | None = None) 
         "d": afstand.tolist(),
         "a": where("adres_id"),
         "b": where("buur_adres_id"),
+        "h": [hot.get(v, -1) if isinstance(v, str) else -1 for v in wgs.get("brandhaard_id", pd.Series(None, index=wgs.index)).astype(object)],
         "soorten": soorten,
         "uitleg": [FLAG_UITLEG.get(s, "") for s in soorten],
         "kleuren": [flag_color(k) for k in (0, 1, 2, 3)],

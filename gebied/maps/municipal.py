@@ -23,6 +23,7 @@ from gebied.maps.layers import (
     area_payload,
     cluster_payload,
     flag_payload,
+    hot_spot_payload,
     progress_by_period,
     with_value,
 )
@@ -30,6 +31,7 @@ from gebied.maps.plan import check_layers, period_labels, plan_info, to_wgs84
 from gebied.maps.style import (
     AANDEEL_VLAG,
     AANTAL_VLAGGEN,
+    BRANDHAARD_KLEUREN,
     ERNST_KLEUREN,
     ERNST_ONBEKEND,
     FASE_KLEUREN,
@@ -139,11 +141,18 @@ def municipal_map(
             {"geojson": cluster_payload(clusters, labels), "colors": colors, "gereed_color": GEREED_KLEUR},
             name="Clusters (treintjes) naar startperiode",
         ).add_to(fmap)
+    hot_spots = layers.get("brandhaarden")
+    hot_ids = None
+    if hot_spots is not None and not hot_spots.empty:
+        hot_ids = hot_spots.sort_values("rang")["brandhaard_id"].astype(str).tolist()
+        payload = {"geojson": hot_spot_payload(hot_spots), "kleuren": list(BRANDHAARD_KLEUREN)}
+        JsLayer("hotspots", payload, name="Brandhaarden (klik: uitleg en paren buren)").add_to(fmap)
     if flags is not None and not flags.empty:
         ids = None
         if addresses is not None and "adres_id" in addresses:
             ids = address_payload_ids(addresses)
-        JsLayer("flags", flag_payload(flags, ids), name="Vlaggen: ongelijke behandeling buren", show=len(flags) <= 5000).add_to(fmap)
+        # pair lines are off by default; a hot spot shows its own on request
+        JsLayer("flags", flag_payload(flags, ids, hot_ids), name="Vlaggen: ongelijke behandeling buren (alle paren)", show=False).add_to(fmap)
     if addresses is not None and not addresses.empty:
         JsLayer("points", address_payload(addresses), name="Adressen naar fase").add_to(fmap)
 
@@ -167,6 +176,9 @@ def municipal_legend(labels: dict[int, str], colors: list[str], *, data_date: st
         {"title": VOORTGANG.caption, "svg": VOORTGANG.svg(), "items": VOORTGANG.legend_items()},
         {"title": AANDEEL_VLAG.caption, "items": AANDEEL_VLAG.legend_items()},
         {"title": AANTAL_VLAGGEN.caption, "items": AANTAL_VLAGGEN.legend_items()},
+        {"title": "Brandhaarden", "items": [{"color": BRANDHAARD_KLEUREN[0], "label": "de 10 ernstigste", "shape": "square"},
+                                              {"color": BRANDHAARD_KLEUREN[1], "label": "overige", "shape": "square"}],
+         "note": "Klik op een brandhaard voor uitleg, voorstel en de paren buren."},
         {"title": "Vlaggen: ernst", "items": [*({"color": c, "label": k, "shape": "line"} for k, c in ERNST_KLEUREN.items()), {"color": ERNST_ONBEKEND, "label": "onbekend", "shape": "line"}]},
     ]
     footer = f"Peildatum {data_date}. Vertrouwelijk: bevat adressen."

@@ -27,6 +27,8 @@ FASE_LABELS: tuple[str, ...] = tuple(
 GEREED_KLEUR = "#1a9850"
 
 ERNST_KLEUREN: dict[str, str] = {"hoog": "#b2182b", "middel": "#ef8a62", "laag": "#fddbc7"}
+#: Hot spots: the ten most severe, the others.
+BRANDHAARD_KLEUREN: tuple[str, str] = ("#b2182b", "#f4a582")
 ERNST_ONBEKEND = "#878787"
 
 

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from gebied.codes import NCG_FASEN
-from gebied.frames import fmt_int, fmt_pct
+from gebied.flags.hotspot_text import ACTION_SHORT
+from gebied.frames import fmt_int, fmt_num, fmt_pct
 from gebied.report.format import (
     SAMENWERKINGSGROEPEN,
     SIGNAL_LABELS,
@@ -81,7 +82,7 @@ def hotspot_table(
                 fmt_pct(r["aandeel_met_vlag"]),
                 _explain_counts({t: r[t] for t in types}, r.get("jc_conclusie")),
             ])
-        return Table(id="tabel-hotspots", caption="Brandhaarden van ongelijkheid",
+        return Table(id="tabel-hotspots", caption="Gebieden met het grootste aandeel adressen met een vlag",
                      headers=["Naam", "Code", "Adressen", "Vlaggen", "Aandeel met vlag", "Uitleg"],
                      rows=rows, numeric=[False, False, True, True, True, False])
     if gebieden is None or gebieden.empty or "aandeel_met_vlag" not in gebieden:
@@ -96,7 +97,7 @@ def hotspot_table(
     explanations = [_explain_area(code, niveau, adressen, vlaggen) for code in part["code"]]
     part = part.assign(_uitleg=explanations)
     return frame_table(
-        part, id="tabel-hotspots", caption=f"Brandhaarden van ongelijkheid per {niveau}",
+        part, id="tabel-hotspots", caption=f"Gebieden ({niveau}) met het grootste aandeel adressen met een vlag",
         columns=["naam", "code", "aantal_adressen", "aantal_vlaggen", "aandeel_met_vlag", "_uitleg"],
         labels={"_uitleg": "Uitleg", "naam": "Naam"}, formats={"aandeel_met_vlag": fmt_pct},
     )
@@ -111,6 +112,57 @@ def _explain_area(code: str, niveau: str, adressen: pd.DataFrame | None, vlaggen
     if "buur_adres_id" in vlaggen:
         inside |= vlaggen["buur_adres_id"].astype(str).isin(ids)
     return _explain_counts(vlaggen.loc[inside, "vlag"].astype(str).value_counts().to_dict())
+
+
+#: Hot spots listed first in the report (all are in brandhaarden.csv and plan.gpkg).
+TOP_HOT_SPOTS = 10
+
+
+def hot_spot_table(hot_spots: pd.DataFrame | None, *, top: int = TOP_HOT_SPOTS) -> Table | None:
+    """The most severe hot spots, each with its explanation and suggested action below it."""
+    if hot_spots is None or hot_spots.empty or "ernst" not in hot_spots:
+        return None
+    h = pd.DataFrame(hot_spots).sort_values(["ernst", "rang"], ascending=[False, True]).head(top)
+    rows, details = [], []
+    for _, r in h.iterrows():
+        where = " ".join(str(v) for v in (r.get("straat"), r.get("huisnummers")) if isinstance(v, str) and v)
+        rows.append([
+            fmt_int(r.get("rang")), where or "–", str(r.get("woonplaats") or "–"), str(r.get("gebied_code") or "–"),
+            fmt_int(r.get("adressen")), fmt_num(r.get("ernst")), ACTION_SHORT.get(str(r.get("actie")), "–"),
+        ])
+        details.append(str(r.get("toelichting") or ""))
+    return Table(
+        id="tabel-brandhaarden",
+        caption=f"De {fmt_int(len(h))} ernstigste brandhaarden (van {fmt_int(len(hot_spots))})",
+        headers=["Rang", "Straat en huisnummers", "Woonplaats", "Gebied", "Woningen", "Ernst", "Voorstel"],
+        rows=rows, numeric=[True, False, False, False, True, True, False], details=details,
+        note="Ernst = woningen × (1 + verschil in uitkomst in stappen + fasen verschil / 3,5 + 1 als identieke "
+        "woningen een andere uitkomst kregen). Alle brandhaarden staan in brandhaarden.csv en in plan.gpkg "
+        "(laag brandhaarden).",
+    )
+
+
+def significance_table(flag_summary: pd.DataFrame | None) -> Table | None:
+    """Areas that are significantly unequal after the Benjamini–Hochberg correction."""
+    if not _is_area_summary(flag_summary) or "jc_significant" not in flag_summary:
+        return None
+    fs = pd.DataFrame(flag_summary)
+    tested = fs["jc_q"].notna()
+    sig = fs[fs["jc_significant"].fillna(False).astype(bool)].sort_values(["jc_q", "gebied_code"])
+    rows = [[str(r["gebied_naam"]) if pd.notna(r.get("gebied_naam")) else "–", str(r["gebied_code"]),
+             fmt_num(r["jc_p"], decimals=3), fmt_num(r["jc_q"], decimals=3), fmt_int(r.get("brandhaarden", 0))]
+            for _, r in sig.iterrows()]
+    if not rows:
+        rows = [["Geen enkel gebied", "–", "–", "–", "–"]]
+    return Table(
+        id="tabel-significant",
+        caption=f"Significant ongelijke gebieden: {fmt_int(len(sig))} van {fmt_int(int(tested.sum()))} getoetste",
+        headers=["Naam", "Code", "p-waarde", "p na correctie", "Brandhaarden"],
+        rows=rows, numeric=[False, False, True, True, True],
+        note="Join-count-toets per gebied: liggen de adressen die voorop lopen vaker naast elkaar dan toeval geeft? "
+        "Omdat veel gebieden tegelijk getoetst worden, zijn de p-waarden gecorrigeerd voor meervoudig toetsen "
+        "(Benjamini–Hochberg); significant = na correctie onder 5% en meer buren-voorlopers dan verwacht.",
+    )
 
 
 def flag_table(flag_summary: pd.DataFrame | None, vlaggen: pd.DataFrame | None) -> Table | None:

@@ -31,7 +31,9 @@ from gebied.report.flags import (
     cooperation_table,
     flag_table,
     group_table,
+    hot_spot_table,
     hotspot_table,
+    significance_table,
     signal_table,
 )
 from gebied.report.format import METRIC_LABELS, PERIOD_METRICS
@@ -226,7 +228,9 @@ def render_report(
         "maten_tabel": metrics_table(metrics),
         "vergelijking_tabel": comparison_table(per_period, labels),
         **planning_context(planning_info or {}),
+        "brandhaarden_tabel": hot_spot_table(layers.get("brandhaarden")),
         "hotspot_tabel": hotspot_table(layers, flag_summary),
+        "significantie_tabel": significance_table(flag_summary),
         "vlaggen_tabel": flag_table(flag_summary, layers.get("vlaggen")),
         "samenwerking_tabel": cooperation_table(cooperation_matrix, adressen),
         "groepen_tabel": group_table(adressen),

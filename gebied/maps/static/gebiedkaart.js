@@ -201,6 +201,26 @@
     return layer;
   };
 
+  /* ---------------------------------------------------------------- hot spots */
+  GK.hotspots = function (map, H) {
+    /* Polygons, most severe first; a click shows the explanation and this hot spot's pair lines. */
+    var layer = L.geoJSON(H.geojson, {
+      style: function (f) {
+        var c = H.kleuren[f.properties.top ? 0 : 1];
+        return { color: c, weight: f.properties.top ? 3 : 2, fillColor: c, fillOpacity: 0.25 };
+      },
+      onEachFeature: function (f, l) {
+        l.bindTooltip(GK.esc(f.properties.tip), { sticky: true });
+        l.on("click", function (ev) {
+          if (ev.originalEvent && ev.originalEvent.timeStamp === GK.puntKlik) return;
+          L.popup({ maxWidth: 400 }).setLatLng(ev.latlng).setContent(f.properties.popup).openOn(map);
+          if (GK.showPairs) GK.showPairs(f.properties.h);
+        });
+      },
+    });
+    return layer;
+  };
+
   /* ---------------------------------------------------------------- flags */
   GK.flags = function (map, F) {
     /* Lines are built when the layer is first shown, on one shared canvas renderer. */
@@ -219,21 +239,28 @@
       return '<div class="gk-popup"><b>Vlag: ongelijke behandeling</b><table>' + rows +
         "</table><p>" + GK.esc(F.uitleg[F.t[k]]) + " De volledige toelichting staat in plan.gpkg (laag vlaggen).</p></div>";
     }
+    function line(k) {
+      var s = F.scale;
+      var a = [F.lat[k] / s, F.lon[k] / s], b = [(F.lat[k] + F.dlat[k]) / s, (F.lon[k] + F.dlon[k]) / s];
+      var l = L.polyline([a, b], { renderer: renderer, color: F.kleuren[F.e[k]] || F.kleuren[0], weight: 3, opacity: 0.9 });
+      l.on("click", function (ev) {
+        if (ev.originalEvent && ev.originalEvent.timeStamp === GK.puntKlik) return;
+        L.popup({ maxWidth: 360 }).setLatLng(ev.latlng).setContent(popup(k)).openOn(map);
+      });
+      return l;
+    }
     function build() {
-      var n = F.lat.length, s = F.scale;
-      for (var k = 0; k < n; k++) {
-        var a = [F.lat[k] / s, F.lon[k] / s], b = [(F.lat[k] + F.dlat[k]) / s, (F.lon[k] + F.dlon[k]) / s];
-        var line = L.polyline([a, b], { renderer: renderer, color: F.kleuren[F.e[k]] || F.kleuren[0], weight: 3, opacity: 0.9 });
-        (function (k) {
-          line.on("click", function (ev) {
-            if (ev.originalEvent && ev.originalEvent.timeStamp === GK.puntKlik) return;
-            L.popup({ maxWidth: 360 }).setLatLng(ev.latlng).setContent(popup(k)).openOn(map);
-          });
-        })(k);
-        group.addLayer(line);
-      }
+      for (var k = 0; k < F.lat.length; k++) group.addLayer(line(k));
       built = true;
     }
+    /* The pair lines of one hot spot (the "all pairs" layer stays off by default). */
+    var pairs = L.layerGroup();
+    GK.showPairs = function (h) {
+      pairs.clearLayers();
+      if (!F.h) return;
+      for (var k = 0; k < F.h.length; k++) if (F.h[k] === h) pairs.addLayer(line(k));
+      pairs.addTo(map);
+    };
     var onAdd = group.onAdd;
     group.onAdd = function (m) {
       if (!built) build();
