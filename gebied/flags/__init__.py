@@ -1,11 +1,11 @@
 """Inequality between neighbours: pair flags, their Dutch texts and the summary per area.
 
-===========  ================================================================
-``rules``    :func:`flag_inequality`, :func:`flag_counts`: the pair rules
-``text``     Dutch explanations (``toelichting``) written for residents
-``summary``  :func:`flag_summary`: flags per area with a join-count test
-``hotspots`` :func:`find_hot_spots`: street segments where flags concentrate
-===========  ================================================================
+============  ================================================================
+``rules``     :func:`flag_inequality`, :func:`flag_counts`: the pair rules
+``text``      Dutch explanations (``toelichting``) written for residents
+``summary``   :func:`flag_summary`: flags per area with a join-count test
+``hotspots``  :func:`find_hot_spots`: street segments where flags concentrate
+============  ================================================================
 """
 
 from gebied.flags.hotspots import find_hot_spots
