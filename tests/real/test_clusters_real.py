@@ -36,3 +36,18 @@ def test_all_25000_addresses_get_a_cluster(programma):
     assert sizes.between(10, 150).mean() > 0.99
     assert abs(sizes.median() - 60) <= 10
     assert check_clusters(out, area_column="pc4_code", include_all=True).empty
+
+
+def test_planning_level_on_the_city_file(programma):
+    """Each populated PC4 gets a level with its figures; the streets of the city file differ."""
+    from gebied.clusters.level import CUTOFF, planning_level
+
+    levels = planning_level(programma, area_columns=["pc4_code"])
+    populated = levels[levels["aantal_adressen"] >= 10]
+    assert len(populated) >= 25
+    assert populated["aandeel_tussen_straten"].between(0, 1).all()
+    assert populated["toelichting"].str.contains("tussen de").all()
+    # typology is set per street in this file: most of the diversity lies between the streets
+    split = populated["aandeel_tussen_straten"] >= CUTOFF
+    assert (populated.loc[split, "planningsniveau"] == "straat/blok").all()
+    assert (populated.loc[~split, "planningsniveau"] == "buurt").all()
