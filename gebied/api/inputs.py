@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from gebied.store import InputRow, NotVisible, PlanStoreBackend, VersionConflict, Writer
 
@@ -14,6 +15,10 @@ class Inputs:
         self.backend = backend
         self._lock = threading.Lock()
         self._token: tuple | None = None
+        self._next = 0.0
+        #: Seconds between two looks at the store: 0 for the embedded store (a local counter),
+        #: more for a database (a round trip); the database checks the ETag of every write anyway.
+        self.interval = float(getattr(backend, "refresh_seconds", 0.0))
         self.rows: dict[str, InputRow] = {}
         self.refresh()
 
@@ -24,6 +29,11 @@ class Inputs:
 
     def refresh(self) -> None:
         """Reload the rows when the store's change token moved."""
+        if self.interval:
+            now = time.monotonic()
+            if now < self._next:
+                return
+            self._next = now + self.interval
         with self._lock:
             token = self.backend.change_token()
             if token == self._token:
@@ -36,7 +46,7 @@ class Inputs:
         try:
             row = self.backend.write_input(cluster_id, prioriteit=prioriteit, expected_version=expected_version, writer=writer)
         except VersionConflict:
-            self._token = None  # someone else wrote: read the rows again next time
+            self._token, self._next = None, 0.0  # someone else wrote: read the rows again next time
             raise
         with self._lock:
             self.rows = {**self.rows, cluster_id: row}

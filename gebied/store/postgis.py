@@ -116,6 +116,8 @@ class PostgisStore:
 
     name = "postgis"
     writable = True
+    #: A server looks for input written by other processes at most this often (seconds).
+    refresh_seconds = 0.25
 
     def __init__(self, url: str) -> None:
         try:
