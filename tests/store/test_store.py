@@ -83,11 +83,16 @@ def test_a_gemeente_writes_and_reads_only_its_own_clusters(filled):
 
 
 @pytest.mark.parametrize("url", ["/gebieden", "/gebieden?formaat=geojson", "/clusters?limit=1000", "/vlaggen?limit=1000",
-                                 "/signalen?lijst=samenwerking", "/gebieden?niveau=buurt&limit=1000"])
+                                 "/signalen?lijst=samenwerking", "/gebieden?niveau=buurt&limit=1000", "ADRES", "GEBIED",
+                                 "CLUSTER", "/versies/verschil?van=1&naar=1"])
 def test_both_stores_serve_the_same_answers(tmp_path, url, request):
     """The API over PostGIS answers exactly as over the embedded store."""
     db = request.getfixturevalue("database_url")
     plan = write_plan(tmp_path / "uit")
+    a = read_plan_file(plan)["adressen"]
+    first = a[a["cluster_id"].notna()].iloc[0]
+    url = {"ADRES": f"/adressen/{first['adres_id']}", "GEBIED": f"/gebieden/{first['buurt_code']}/adressen",
+           "CLUSTER": f"/clusters/{first['cluster_id']}"}.get(url, url)
     backend = open_plan_store(database=db)
     backend.add_version(read_plan_file(plan), settings={}, input_hash="", output=str(plan.parent))
     backend.close()
