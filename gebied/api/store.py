@@ -22,7 +22,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from gebied.api.hotspots import index_hot_spots
+from gebied.api.flag_index import index_flags, index_hot_spots
 from gebied.api.inputs import Inputs
 from gebied.codes import NCG_FASE_OMSCHRIJVING
 from gebied.cooperation import GROEPEN, SIGNAL_TEXT, cooperation_groups, signal_lists
@@ -111,7 +111,7 @@ class PlanStore:
     inputs: object = None
     #: Priorities given in the computed plan (``clusters.prioriteit``): shown while no input is stored.
     base_priorities: dict[str, int | None] = field(default_factory=dict)
-    #: Hot spots (most severe first) and the gemeente of each (:mod:`gebied.api.hotspots`).
+    #: Hot spots (most severe first) and the gemeente of each (:mod:`gebied.api.flag_index`).
     hot_spots: list[dict] = field(default_factory=list)
     hot_spot_gemeente: list[str | None] = field(default_factory=list)
     #: Serialised GeoJSON features per cluster: (input version, fragment).
@@ -209,7 +209,7 @@ def build_view(layers: dict[str, pd.DataFrame], *, path: Path, plan_dir: Path | 
         drempel = DEFAULT_THRESHOLD
 
     store_parts = _index_addresses(adressen, gebieden)
-    store_parts.update(_index_flags(vlaggen, store_parts["address_gemeente"]))
+    store_parts.update(index_flags(vlaggen, store_parts["address_gemeente"]))
     store_parts.update(index_hot_spots(layers.get("brandhaarden"), gebieden))
     store_parts.update(_index_clusters(clusters))
     store_parts.update(_index_areas(gebieden))
@@ -350,22 +350,6 @@ def _signal_positions(adressen: pd.DataFrame) -> dict[str, list[int]]:
     for name, members in [("samenwerking", list(GROEPEN))] + [(f"groep_{g}", [g]) for g in GROEPEN]:
         out[name] = [] if groups is None else np.flatnonzero(groups.isin(members).fillna(False).to_numpy()).tolist()
     return out
-
-
-def _index_flags(vlaggen: pd.DataFrame | None, address_gemeente: dict[str, str | None]) -> dict:
-    if vlaggen is None or not len(vlaggen):
-        return {"flags": [], "flags_by_address": {}, "flag_gemeente": []}
-    flags = to_records(vlaggen)
-    by_address: dict[str, list[int]] = {}
-    gemeenten = []
-    for i, f in enumerate(flags):
-        f["adres_id"] = None if f.get("adres_id") is None else str(f["adres_id"])
-        f["buur_adres_id"] = None if f.get("buur_adres_id") is None else str(f["buur_adres_id"])
-        for key in ("adres_id", "buur_adres_id"):
-            if f.get(key) is not None:
-                by_address.setdefault(f[key], []).append(i)
-        gemeenten.append(address_gemeente.get(f["adres_id"]))
-    return {"flags": flags, "flags_by_address": by_address, "flag_gemeente": gemeenten}
 
 
 def _index_clusters(clusters: gpd.GeoDataFrame) -> dict:
