@@ -14,7 +14,10 @@ Timed per input:
   restricted to <= 50 m must be exactly the baseline's edges; checked);
 * ``flag_inequality`` end to end (neighbour search, four rules, explanations, lines);
 * ``flag_summary`` per area (PC4 for the shared file, 1 x 1 km cells for the generated one)
-  with the join-count permutation test.
+  with the join-count permutation test;
+* ``find_hot_spots`` (issue 15) against the baseline ``sklearn.cluster.DBSCAN`` (eps = 50 m,
+  at least 4 homes) over the flagged homes, in the same run; the pair flags plus the hot
+  spots should stay under 5 s at 300,000 addresses.
 
 Usage::
 
@@ -39,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gebied.codes import NCG_FASEN  # noqa: E402
+from gebied.flags.hotspots import MIN_HOMES, find_hot_spots  # noqa: E402
 from gebied.flags.rules import flag_inequality  # noqa: E402
 from gebied.flags.summary import flag_summary  # noqa: E402
 from gebied.neighbours import neighbour_pairs  # noqa: E402
@@ -89,6 +93,7 @@ def generate(n: int, seed: int = 4) -> gpd.GeoDataFrame:
     frame = pd.DataFrame(
         {
             "adres_id": pd.array([f"G{k:07d}" for k in range(n)], dtype="string"),
+            "straat": pd.array([f"Straat {k}" for k in st], dtype="string"),
             "pand_id": pd.array([f"P{k:07d}" for k in np.concatenate(pand)[:n]], dtype="string"),
             "bouwjaar": pd.array(year, dtype="Int64"),
             "typologie": pd.array(typ, dtype="string"),
@@ -144,6 +149,27 @@ def run(name: str, addresses: gpd.GeoDataFrame, repeat: int, baseline: bool) -> 
         )
         tested = int(summary["jc_p"].notna().sum())
         print(f"flag_summary (999 permutaties): {t_sum:7.2f} s  {len(summary)} gebieden, {tested} getoetst")
+    hot_spots(addresses, flags, pairs, t_flags, repeat)
+
+
+def hot_spots(addresses, flags, pairs, t_flags: float, repeat: int) -> None:
+    """Time find_hot_spots, and DBSCAN over the flagged homes as the named baseline."""
+    from sklearn.cluster import DBSCAN
+
+    t_hot, (hot, _) = timed(lambda: find_hot_spots(addresses, flags, pairs=pairs, distance=DISTANCE), repeat)
+    per = len(flags) / max(len(hot), 1)
+    print(f"find_hot_spots: {t_hot:7.2f} s  {len(hot):,} brandhaarden ({per:,.0f} vlaggen per brandhaard)".replace(",", "."))
+    total = t_flags + t_hot
+    print(f"vlaggen + brandhaarden samen: {total:7.2f} s (doel: onder 5 s) {'gehaald' if total < 5 else 'NIET gehaald'}")
+    # the named baseline: density clusters of the flagged homes (same run, always measured)
+    ids = pd.concat([flags["adres_id"], flags["buur_adres_id"]]).astype(str).unique()
+    pos = pd.Series(np.arange(len(addresses)), index=addresses["adres_id"].astype(str).to_numpy())
+    xy = np.column_stack([addresses.geometry.x, addresses.geometry.y])[pos.reindex(ids).to_numpy()]
+    t_db, labels = timed(lambda: DBSCAN(eps=DISTANCE, min_samples=MIN_HOMES).fit(xy).labels_, 1)
+    n_db = len(set(labels.tolist()) - {-1})
+    print(f"baseline sklearn DBSCAN (eps {DISTANCE:.0f} m) op {len(xy):,} gevlagde woningen: {t_db:7.2f} s  "
+          f"{n_db:,} clusters".replace(",", "."))
+    print(f"ratio baseline / find_hot_spots: {t_db / t_hot:.1f}x")
 
 
 def main() -> None:

@@ -29,11 +29,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gebied.flags.hotspot_text import ACTIONS, actions, explain_hot_spots, house_number_ranges
 from gebied.clusters.diversity import factorize
 from gebied.codes import NEIGHBOUR_DISTANCE
-from gebied.flags.rules import FLAG_TYPES, address_arrays, pair_rules
-from gebied.frames import mode_per_group, text_column
+from gebied.flags.hotspot_text import (
+    ACTIONS,
+    actions,
+    explain_hot_spots,
+    house_number_ranges,
+)
+from gebied.flags.rules import FLAG_TYPES, address_arrays, outside_programme
+from gebied.frames import mode_per_group, string_column, text_column
 from gebied.neighbours import address_coordinates, neighbour_pairs
 
 #: Longest stretch of street in one segment (metres).
@@ -61,16 +66,16 @@ def street_segments(
     """
     xy = address_coordinates(addresses)
     ok = np.isfinite(xy).all(axis=1)
-    town = text_column(addresses, "woonplaats").fillna("")
-    street = text_column(addresses, "straat")
-    if street.isna().all():
-        street = text_column(addresses, "postcode")
-    cell = pd.Series(
-        [f"cel {cx:.0f} {cy:.0f}" for cx, cy in np.floor(np.nan_to_num(xy) / length)], index=addresses.index
-    ) if street.isna().any() else None
-    key = (town + "|" + street).where(street.notna(), cell)
-    codes, _ = pd.factorize(key, use_na_sentinel=True)
-    codes = np.where(ok, codes, -1)
+    town = factorize(string_column(addresses, "woonplaats"))
+    street = factorize(string_column(addresses, "straat"))
+    if (street < 0).all():
+        street = factorize(string_column(addresses, "postcode"))
+    # no street: a square cell of ``length`` metres (its own code range, after the streets)
+    cx, cy = (np.floor(np.nan_to_num(xy[:, k]) / length).astype(np.int64) for k in (0, 1))
+    cell = (cx - cx.min()) * (int(cy.max() - cy.min()) + 1) + (cy - cy.min()) if len(xy) else cx
+    street_key = (town + 1) * (int(street.max()) + 2) + street + 1
+    key = np.where(street >= 0, street_key, int(street_key.max(initial=0)) + 1 + cell)
+    codes = np.where(ok, np.unique(key, return_inverse=True)[1].ravel(), -1)
     n = int(codes.max()) + 1 if codes.size else 0
     g = codes[ok]
     x, y = xy[ok, 0], xy[ok, 1]
@@ -124,24 +129,40 @@ def _touching(seg: np.ndarray, i: np.ndarray, j: np.ndarray, n: int) -> np.ndarr
     return np.bincount(si[si >= 0], minlength=n) + np.bincount(sj[sj >= 0], minlength=n) - both
 
 
+def flag_positions(addresses: pd.DataFrame, flags: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``addresses`` of each flag's ``adres_id`` and ``buur_adres_id`` (-1 when unknown)."""
+    index = pd.Index(addresses["adres_id"].astype(str).to_numpy())
+    if not len(flags):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return (index.get_indexer(flags["adres_id"].astype(str).to_numpy()).astype(np.int64),
+            index.get_indexer(flags["buur_adres_id"].astype(str).to_numpy()).astype(np.int64))
+
+
 def flagged_pairs(
-    addresses: pd.DataFrame, pairs: pd.DataFrame, *, year_window: int = 10
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """All flagged neighbour pairs (every buiten_programma pair, not one per address).
+    arr: dict[str, np.ndarray], pairs: pd.DataFrame, flags: pd.DataFrame, fa: np.ndarray, fb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All flagged neighbour pairs: the flag rows, with every buiten_programma pair.
+
+    ``flag_inequality`` keeps one ``buiten_programma`` row per outside address (its most
+    telling neighbour); for the concentration every (outside, strengthened neighbour) pair
+    counts, so that rule is applied again to the neighbour pairs of one typology.
 
     Returns
     -------
-    a, b, kind, arrays
-        Positions of the pairs, the index in ``FLAG_TYPES`` of each, and the rule arrays.
+    a, b, kind
+        Positions of the pairs and the index in ``FLAG_TYPES`` of each.
     """
-    arr = address_arrays(addresses)
-    blocks = pair_rules(arr, pairs, year_window=year_window)
-    a = np.concatenate([blk.get("alle_a", blk["a"]) for blk in blocks]).astype(np.int64)
-    b = np.concatenate([blk.get("alle_b", blk["b"]) for blk in blocks]).astype(np.int64)
-    kind = np.concatenate(
-        [np.full(len(blk.get("alle_a", blk["a"])), FLAG_TYPES.index(blk["vlag"]), np.int8) for blk in blocks]
-    )
-    return a, b, kind, arr
+    kinds = pd.Categorical(flags["vlag"].astype(str), categories=list(FLAG_TYPES)).codes.astype(np.int8)
+    outside = FLAG_TYPES.index("buiten_programma")
+    keep = (kinds != outside) & (fa >= 0) & (fb >= 0)
+    i, j = pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64)
+    same = np.flatnonzero((arr["typ"][i] >= 0) & (arr["typ"][i] == arr["typ"][j]))
+    blk = outside_programme(arr, i[same], j[same], pairs["afstand_m"].to_numpy(float)[same],
+                             pairs["zelfde_pand"].to_numpy(bool)[same])
+    a = np.concatenate([fa[keep], blk["alle_a"]]).astype(np.int64)
+    b = np.concatenate([fb[keep], blk["alle_b"]]).astype(np.int64)
+    kind = np.concatenate([kinds[keep], np.full(len(blk["alle_a"]), outside, np.int8)])
+    return a, b, kind
 
 
 def find_hot_spots(
@@ -150,7 +171,6 @@ def find_hot_spots(
     *,
     pairs: pd.DataFrame | None = None,
     distance: float = NEIGHBOUR_DISTANCE,
-    year_window: int = 10,
     area_column: str | None = None,
     segment_length: float = SEGMENT_LENGTH,
     min_homes: int = MIN_HOMES,
@@ -163,8 +183,7 @@ def find_hot_spots(
     addresses
         The addresses the ``flags`` were computed on.
     flags
-        Output of :func:`gebied.flags.rules.flag_inequality` (with the same ``distance`` and
-        ``year_window``).
+        Output of :func:`gebied.flags.rules.flag_inequality` (with the same ``distance``).
     pairs
         Precomputed ``neighbour_pairs(addresses, distance=distance)`` (optional).
     area_column
@@ -183,18 +202,20 @@ def find_hot_spots(
     """
     if pairs is None:
         pairs = neighbour_pairs(addresses, distance=distance)
-    a, b, kind, arr = flagged_pairs(addresses, pairs, year_window=year_window)
+    arr = address_arrays(addresses)
+    fa, fb = flag_positions(addresses, flags)
+    a, b, kind = flagged_pairs(arr, pairs, flags, fa, fb)
     seg, street_of, k_of = street_segments(addresses, length=segment_length)
     n_seg = street_of.size
     n = len(addresses)
     key = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
     lo, hi = key // n, key % n
     pi, pj = pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64)
-    flagged_homes = np.zeros(n_seg, dtype=np.int64)
-    involved = np.unique(np.concatenate([lo, hi]))
-    np.add.at(flagged_homes, seg[involved][seg[involved] >= 0], 1)
+    involved = np.zeros(n, dtype=bool)
+    involved[lo] = involved[hi] = True
+    flagged_homes = np.bincount(seg[involved & (seg >= 0)], minlength=n_seg)
     share = _touching(seg, lo, hi, n_seg) / np.maximum(_touching(seg, pi, pj, n_seg), 1)
-    pand = factorize(text_column(addresses, "pand_id"))
+    pand = factorize(string_column(addresses, "pand_id"))
     m = _pair_measures(arr, pand, a, b)
     twins = np.zeros(n_seg, dtype=bool)  # identical homes with another assessed outcome
     for end in (a, b):
@@ -240,21 +261,17 @@ def find_hot_spots(
 
     t = _describe(t, addresses, homes, area_column)
     table = _frame(t, addresses, homes)
-    return table, _flag_ids(addresses, flags, spot, pd.Series(t["brandhaard_id"].to_numpy(), index=t.index))
+    return table, _flag_ids(flags, fa, fb, spot, t["brandhaard_id"])
 
 
-def _flag_ids(addresses: pd.DataFrame, flags: pd.DataFrame, seg: np.ndarray, hot_id: pd.Series) -> pd.Series:
+def _flag_ids(flags: pd.DataFrame, fa: np.ndarray, fb: np.ndarray, spot: np.ndarray, hot_id: pd.Series) -> pd.Series:
     """The hot spot of each flag row: that of its adres_id, else that of its buur_adres_id."""
-    pos = pd.Series(np.arange(len(addresses)), index=addresses["adres_id"].astype(str).to_numpy())
-    out = pd.Series(pd.NA, index=flags.index, dtype="string", name="brandhaard_id")
-    if not len(flags):
-        return out
-    for column in ("buur_adres_id", "adres_id"):  # adres_id last: it wins
-        p = pos.reindex(flags[column].astype(str)).to_numpy()
-        s = np.where(np.isnan(p), -1, seg[np.nan_to_num(p).astype(np.int64)])
-        ids = pd.Series(s).map(hot_id).to_numpy(object)
-        out = pd.Series(pd.array(ids, dtype="string"), index=flags.index, name="brandhaard_id").fillna(out)
-    return out
+    names = np.full(len(hot_id) + 1, None, dtype=object)  # last entry: no hot spot
+    names[hot_id.index.to_numpy()] = hot_id.to_numpy(object)
+    sa, sb = (np.where(p >= 0, spot[np.maximum(p, 0)], -1) for p in (fa, fb))
+    pick = np.where(sa >= 0, sa, sb)
+    ids = names[np.where(pick >= 0, pick, len(hot_id))]
+    return pd.Series(pd.array(ids, dtype="string"), index=flags.index, name="brandhaard_id")
 
 
 def _describe(t: pd.DataFrame, addresses: pd.DataFrame, members: pd.DataFrame, area_column: str | None) -> pd.DataFrame:

@@ -116,7 +116,7 @@ def pair_rules(arr: dict[str, np.ndarray], pairs: pd.DataFrame, *, year_window: 
     ernst = np.where((lo == 0) & (hi == 2), 3, np.where((lo == 0) & (hi == 1), 2, 1))
     uitkomst = {"vlag": "uitkomst_verschil", "a": a, "b": b, "d": dist[m], "ernst": ernst, "pand": same_pand[m]}
 
-    outside = _outside_programme(arr, i, j, dist, same_pand)
+    outside = outside_programme(arr, i, j, dist, same_pand)
 
     bi, bj = batch[i], batch[j]
     outcome_differs = (oi >= 0) & (oj >= 0) & (oi != oj)
@@ -128,7 +128,7 @@ def pair_rules(arr: dict[str, np.ndarray], pairs: pd.DataFrame, *, year_window: 
     return [uitkomst, blocks[0], outside, regime]
 
 
-def _outside_programme(arr, i, j, dist, same_pand) -> dict:
+def outside_programme(arr, i, j, dist, same_pand) -> dict:
     """One row per address outside the programme next to a strengthened/rebuilt same-type home.
 
     ``i``, ``j`` are pairs of the same typology.

@@ -33,8 +33,8 @@ from gebied.report.flags import (
     group_table,
     hot_spot_table,
     hotspot_table,
-    significance_table,
     signal_table,
+    significance_table,
 )
 from gebied.report.format import METRIC_LABELS, PERIOD_METRICS
 from gebied.report.maps import area_maps, choose_map_level
