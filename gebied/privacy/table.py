@@ -23,12 +23,13 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from gebied.codes import NCG_FASEN
 from gebied.errors import GebiedError
 from gebied.periods import period_labels
-from gebied.privacy.units import merge_small_areas, public_geometry
 from gebied.privacy.audit import Structure, Sum, failures, intervals
+from gebied.privacy.units import merge_small_areas, public_geometry
 
 PHASES: tuple[str, ...] = tuple(f"fase_{f}" for f in NCG_FASEN)
 #: The counts of a unit, in the order of the table.
@@ -173,9 +174,12 @@ def suppress_until_safe(values: pd.DataFrame, structure: Structure, threshold: i
                 if cell in cells and _hide_smallest(values, hidden, cells):
                     progress = True
                     break
-        if not progress:
+        if not progress:  # widen the bound instead (the whole of a failing part), else anything near
+            failing = set(zip(bad["rij"], bad["kolom"], strict=True))
+            wholes = [whole for part, whole in structure.at_most if part in failing]
             near = [c for s in structure.sums if any(hidden.at[x] for x in (s.total, *s.parts)) for c in (s.total, *s.parts)]
-            if not _hide_smallest(values, hidden, list(dict.fromkeys(near))):
+            everything = [(r, c) for r in values.index for c in values.columns]
+            if not any(_hide_smallest(values, hidden, list(dict.fromkeys(cells))) for cells in (wholes, near, everything)):
                 raise GebiedError("publieke cijfers: afscherming vond geen veilige tabel")
         _close(values, hidden, structure, threshold)
         new = hidden & ~before
@@ -278,7 +282,10 @@ def publication_table(
     units = units.set_crs(areas.crs or 28992, allow_override=True)
     homes = addresses.geometry if isinstance(addresses, gpd.GeoDataFrame) else None
     outline = public_geometry(units, homes)  # EPSG:4326; no vertex on a home
-    whole = outline.union_all() if len(units) else None
+    whole = None
+    if len(units):  # the outline of all units together, made the same way (valid before the union)
+        merged = shapely.union_all(shapely.make_valid(np.asarray(top.set_crs(units.crs, allow_override=True).geometry.values)))
+        whole = public_geometry(gpd.GeoDataFrame(geometry=[merged], crs=units.crs), homes).iloc[0]
     out = gpd.GeoDataFrame(table, geometry=[*outline, whole], crs=4326)
     return Publication(table=out, values=values, hidden=hidden, structure=structure, threshold=threshold)
 

@@ -7,6 +7,7 @@ import pytest
 from gebied.maps import aggregate_public, municipal_map, public_map
 from gebied.maps.assets import external_references
 from gebied.maps.plan import period_labels
+from gebied.privacy import HIDDEN
 from tests.maps.test_maps_privacy import assert_private
 
 
@@ -33,4 +34,5 @@ def test_public_map_of_real_addresses_is_private(layers, threshold):
     html = public_map(agg, labels=labels, data_date="2026-01-01")
     assert len(html.encode()) < 2_000_000
     assert_private(html, layers["adressen"], threshold)
-    assert (agg["aantal_adressen"].astype(int) >= threshold).all()
+    shown = [int(v.replace(".", "")) for v in agg["aantal_adressen"] if v != HIDDEN]
+    assert shown and min(shown) >= threshold
