@@ -47,7 +47,8 @@ def version_diff(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame
     if cols and len(common):
         left = oa.loc[common, cols].apply(pd.to_numeric, errors="coerce").astype("Float64")
         right = na.loc[common, cols].apply(pd.to_numeric, errors="coerce").astype("Float64")
-        differs = ((left != right) | (left.isna() != right.isna())).fillna(True).any(axis=1)
+        same = (left == right).fillna(False) | (left.isna() & right.isna())
+        differs = (~same).any(axis=1)
         for aid in common[differs.to_numpy()]:
             rec = {"adres_id": aid, "gemeente_code": _plain(na.at[aid, "gemeente_code"]) if "gemeente_code" in na else None,
                    "cluster_oud": _plain(oa.at[aid, "cluster_id"]) if "cluster_id" in oa else None,
