@@ -47,8 +47,9 @@ def flow_chart(curve: list[dict[str, Any]]) -> str | None:
         return png_data_uri(fig)
 
 
-def equality_chart(candidates: Mapping[str, Mapping[str, float]], chosen: str) -> str | None:
-    """P50 mean against neighbour exposure (both as ratio to ``risico``), chosen plan marked."""
+def equality_chart(candidates: Mapping[str, Mapping[str, float]], chosen: str, *, bound: float | None = None) -> str | None:
+    """P50 mean against neighbour exposure (both as ratio to ``risico``), chosen plan marked;
+    with ``bound`` also the certified lower bound (no plan within the limits lies left of it)."""
     if not candidates:
         return None
     with chart_style():
@@ -62,6 +63,9 @@ def equality_chart(candidates: Mapping[str, Mapping[str, float]], chosen: str) -
             ax.scatter([candidates[chosen]["ongelijkheid"]], [candidates[chosen]["p50"]], s=60, marker="*",
                        color=STRATEGY_COLORS[1], label=f"gekozen: {chosen}", zorder=3)
         ax.axvline(0.5, color="#666666", lw=0.6, ls="--")
+        if bound is not None:
+            ax.axvline(bound, color=STRATEGY_COLORS[2], lw=1.2,
+                       label=f"ondergrens: {fmt_num(bound, decimals=2)} (geen planning binnen de grenzen kan lager)")
         ax.axhline(1.5, color="#666666", lw=0.6, ls="--")
         ax.set_xlabel("Ongelijkheid tussen buren (× risico-volgorde)")
         ax.set_ylabel("Gereed gem. P50 (× risico-volgorde)")
@@ -113,7 +117,9 @@ def planning_context(info: Mapping[str, Any]) -> dict[str, Any]:
             flow, id="tabel-doorstroom", caption="Duidelijkheid tegenover korte treintjes (gekozen volgorde)",
             columns=list(FLOW_LABELS), labels=FLOW_LABELS,
         ) if len(flow) else None,
-        "gelijkheid_grafiek": equality_chart(info.get("kandidaten") or {}, str(info.get("keuze", ""))),
+        "gelijkheid_grafiek": equality_chart(
+            info.get("kandidaten") or {}, str(info.get("keuze", "")), bound=(info.get("ondergrens") or {}).get("ondergrens"),
+        ),
         "verzoeken_tabel": request_table(list(info.get("verzoeken") or [])),
         "capaciteitsadvies": advice_text(info.get("capaciteitsadvies")),
     }

@@ -6,6 +6,7 @@
 ``prepare``     the shared input of a run: population, capacity, neighbours, requests
 ``optimise``    unit orders of the strategies; region growing of ``plan``
 ``select``      the default ``plan``: the most equal candidate within safety limits
+``bound``       a certified lower bound on neighbour exposure (LP, HiGHS)
 ``measures``    fast measures on arrays: safety, neighbour exposure, flow
 ``metrics``     per-period table and metrics of a schedule
 ``requests``    reserved capacity and requests (opname op verzoek, herbeoordeling)

@@ -122,12 +122,23 @@ _NO_ROOM = "de planning past niet binnen de horizon; verhoog de capaciteit"
 
 class _Room:
     """Capacity left per stage and period (plain lists: fast for one unit at a time), with
-    per stage the first period that still has any room."""
+    per stage the first period that still has any room, and per stage and need the first
+    period that may still have room for it (room only shrinks, so these only move on)."""
 
     def __init__(self, cap: np.ndarray) -> None:
         self.left = [cap[:, s].tolist() for s in range(3)]
         self.horizon = len(cap)
         self.low = [0, 0, 0]
+        self.first: list[dict[int, int]] = [{}, {}, {}]
+
+    def first_fit(self, s: int, need: int) -> int:
+        """First period index with room for ``need`` at stage ``s`` (the horizon if none)."""
+        col = self.left[s]
+        t = max(self.low[s], self.first[s].get(need, 0))
+        while t < self.horizon and col[t] < need:
+            t += 1
+        self.first[s][need] = t
+        return t
 
     def _advance(self, s: int) -> None:
         col, t = self.left[s], self.low[s]
@@ -144,7 +155,7 @@ class _Room:
     def fit(self, s: int, need: int, t: int) -> int:
         """First period index ≥ t (0-based) with room for ``need`` at stage ``s``."""
         col = self.left[s]
-        t = max(t, self.low[s])
+        t = max(t, self.first_fit(s, need))
         while t < self.horizon and col[t] < need:
             t += 1
         if t >= self.horizon:
@@ -158,7 +169,8 @@ class _Room:
         needs = [int(need[s]) for s in chain]
         cols = [self.left[s] for s in chain]
         span = len(chain)
-        t = max([t, *(self.low[s] - j for j, s in enumerate(chain))])
+        step = 1 if max_wait == 0 else max_wait + 1  # stage j lies at most j·step after the first
+        t = max([t, *(self.first_fit(s, needs[j]) - j * step for j, s in enumerate(chain))])
         if max_wait == 0:
             while t + span <= self.horizon:
                 for j in range(span):

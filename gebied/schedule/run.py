@@ -20,13 +20,17 @@ from gebied.codes import DEFAULT_CAPACITY, STAGES, STRATEGIES
 from gebied.errors import GebiedError
 from gebied.periods import period_label
 from gebied.schedule.advice import capacity_advice
+from gebied.schedule.bound import exposure_bound
 from gebied.schedule.greedy import Groups, HorizonError, Units, make_groups, make_units, pack
 from gebied.schedule.measures import Scores, address_periods, flow_columns
 from gebied.schedule.metrics import compute_metrics, period_table
 from gebied.schedule.optimise import strategy_order
 from gebied.schedule.prepare import Setup, prepare
 from gebied.schedule.requests import request_metrics
-from gebied.schedule.select import FINE_LIMIT, Candidate, choose, evaluate, plan_candidates, weighted
+from gebied.schedule.select import (
+    EQUALITY_TARGET, FINE_LIMIT, FINE_WEIGHTS, FLOW_TOLERANCE, LARGE_FINE_WEIGHTS, SAFETY_TOLERANCE, Candidate, choose,
+    evaluate, plan_candidates, weighted,
+)
 
 #: Default size of the parts a cluster may be split into by ``plan`` (addresses).
 DEFAULT_PART = 40
@@ -93,7 +97,8 @@ def _baseline(setup: Setup) -> Scores:
 
 
 def _strategy(
-    setup: Setup, strategy: str, *, max_wait: int | None, weight: float | None, part_size: int, base: Scores | None = None
+    setup: Setup, strategy: str, *, max_wait: int | None, weight: float | None, part_size: int, base: Scores | None = None,
+    bound: bool | None = None,
 ) -> tuple[Candidate, dict[str, Any]]:
     if strategy != "plan":
         return _retry(setup, lambda: _simple(setup, strategy, max_wait=max_wait)), {}
@@ -105,9 +110,16 @@ def _strategy(
         return chosen, {"keuze": chosen.name}
     area = _retry(setup, lambda: _simple(setup, "gebied", max_wait=max_wait))
     active = int(setup.pop.needs.any(axis=1).sum())
-    fine = _units(setup, "plan", 1) if active <= FINE_LIMIT and part_size > 1 else None
-    candidates = _retry(setup, lambda: plan_candidates(setup, units, groups, area, max_wait=max_wait, fine=fine))
-    return choose(candidates, base if base is not None else _baseline(setup))
+    fine = _units(setup, "plan", 1) if part_size > 1 else None
+    weights = FINE_WEIGHTS if active <= FINE_LIMIT else LARGE_FINE_WEIGHTS
+    candidates = _retry(
+        setup, lambda: plan_candidates(setup, units, groups, area, max_wait=max_wait, fine=fine, fine_weights=weights)
+    )
+    base = base if base is not None else _baseline(setup)
+    chosen, info = choose(candidates, base)
+    if bound or (bound is None and chosen.scores.ratios(base)["ongelijkheid"] > EQUALITY_TARGET):
+        info["ondergrens"] = exposure_bound(setup, base, safety=SAFETY_TOLERANCE, flow=FLOW_TOLERANCE).as_info()
+    return chosen, info
 
 
 def _flow_curve(setup: Setup, chosen: Candidate) -> list[dict[str, Any]]:
@@ -145,6 +157,7 @@ def schedule(
     reserve: Mapping[str, float] | None = None,
     requests: pd.DataFrame | str | os.PathLike | None = None,
     request_target: int = DEFAULT_REQUEST_TARGET,
+    bound: bool | None = None,
     setup: Setup | None = None,
     base: Scores | None = None,
 ) -> ScheduleResult:
@@ -201,11 +214,14 @@ def schedule(
         )
     flow = strategy in FLOW_DEFAULT if flow is None else bool(flow)
     wait = _max_wait(flow, max_wait)
-    chosen, info = _strategy(setup, strategy, max_wait=wait, weight=weight, part_size=part_size, base=base)
+    chosen, info = _strategy(setup, strategy, max_wait=wait, weight=weight, part_size=part_size, base=base, bound=bound)
     info = {"eenheden": len(chosen.units.load), "doorstroom": flow, **info}
     if strategy == "plan":
         info["doorstroom_curve"] = _flow_curve(setup, chosen)
-    return _result(setup, chosen, strategy=strategy, info=info)
+    result = _result(setup, chosen, strategy=strategy, info=info)
+    if "ondergrens" in info:
+        result.metrics["buur_ongelijkheid_ondergrens"] = info["ondergrens"]["ondergrens"]
+    return result
 
 
 def _result(setup: Setup, chosen: Candidate, *, strategy: str, info: dict[str, Any]) -> ScheduleResult:
@@ -341,6 +357,8 @@ def schedule_info(runs: Mapping[str, ScheduleResult], lead: str) -> dict[str, An
         "kandidaten": main.info.get("kandidaten", {}),
         "doorstroom_curve": main.info.get("doorstroom_curve", []),
     }
+    if "ondergrens" in main.info:
+        info["ondergrens"] = main.info["ondergrens"]
     if main.requests is not None:
         table = main.requests.astype(object).where(main.requests.notna(), None)
         info["verzoeken"] = table.to_dict("records")

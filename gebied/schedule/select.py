@@ -35,11 +35,16 @@ from gebied.schedule.prepare import Setup
 CANDIDATE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
 #: Weights tried with address-sized parts (a finer grain reaches more equality).
 FINE_WEIGHTS = (0.3, 0.4, 0.45, 0.5)
-#: Address-sized parts are tried up to this many addresses with work.
-FINE_LIMIT = 10_000
+#: All of :data:`FINE_WEIGHTS` are tried up to this many addresses with work; above it
+#: only :data:`LARGE_FINE_WEIGHTS` (an address-sized candidate costs about 0.6 s on the
+#: tiled city file, 54,000 addresses with work).
+FINE_LIMIT = 100_000
+LARGE_FINE_WEIGHTS = (0.4, 0.45)
 #: Limits against the baseline: P50 mean, mean of all, largest backlog.
 SAFETY_TOLERANCE = 1.5
 FLOW_TOLERANCE = 1.1
+#: Target on neighbour exposure against the baseline (below it no lower bound is computed).
+EQUALITY_TARGET = 0.5
 
 
 @dataclass
@@ -89,13 +94,14 @@ def plan_candidates(
     *,
     max_wait: int | None,
     fine: tuple[Units, Groups] | None = None,
+    fine_weights: tuple[float, ...] = FINE_WEIGHTS,
 ) -> list[Candidate]:
     """The weighted region-growing candidates (and the area order when given); with
-    ``fine`` also candidates of address-sized parts for :data:`FINE_WEIGHTS`."""
+    ``fine`` also candidates of address-sized parts for ``fine_weights``."""
     out = []
     runs = [(plan_units, plan_groups, CANDIDATE_WEIGHTS, (True,), "")]
     if fine is not None:
-        runs.append((*fine, FINE_WEIGHTS, (True,), ", per adres"))
+        runs.append((*fine, fine_weights, (True,), ", per adres"))
     for units, groups, weights, anchors, label in runs:
         w, anchor = unit_graph(units, setup.pairs, setup.pop.done)
         for anchored in anchors:
