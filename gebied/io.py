@@ -273,7 +273,7 @@ def _write_one(frame: pd.DataFrame, path: Path, suffix: str, layer: str | None) 
     elif suffix == ".geojson":
         if not isinstance(frame, gpd.GeoDataFrame):
             raise GebiedError("GeoJSON vraagt om een laag met geometrie", file=str(path))
-        frame.to_crs(4326).to_file(path, driver="GeoJSON", engine="pyogrio")
+        frame.to_crs(4326).to_file(path, driver="GeoJSON", engine="pyogrio", layer=layer)
     elif suffix == ".gpkg":
         if not isinstance(frame, gpd.GeoDataFrame):
             frame = gpd.GeoDataFrame(frame)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import subprocess
 import sys
 
@@ -90,6 +92,8 @@ def test_koppel_output_formats(tmp_path, areas, suffix):
         assert got.crs.to_epsg() == (4326 if suffix == ".geojson" else 28992)
         rd = got.geometry.to_crs(28992)
         assert rd.x.round(2).tolist() == [250010.0, 250150.0] and rd.y.round(2).tolist() == [590010.0, 590020.0]
+    if suffix == ".geojson":  # the collection carries the layer name, not that of the temporary file
+        assert json.loads(out.read_text(encoding="utf-8"))["name"] == "adressen"
 
 
 def _bad_inputs(tmp_path, areas):
