@@ -159,3 +159,12 @@ def print_advice(advice: dict) -> None:
         f"(factor {advice['factor']:.2f}; gereed in periode {advice['eind_periode']}, "
         f"met 5% minder in periode {advice['eind_periode_bij_5_procent_minder']})."
     )
+    if advice.get("capaciteit_per_fase"):
+        per = ", ".join(f"{k}={v:g}" for k, v in advice["capaciteit_per_fase"].items())
+        console.print(
+            f"Kleinste capaciteit per fase voor gereed in periode {advice['doel_periode']}: {per} per periode "
+            f"(gereed in periode {advice['eind_periode_per_fase']}; elke fase apart 5% minder haalt het niet)."
+            if all(v > advice["doel_periode"] for v in advice["per_fase_5_procent_minder"].values())
+            else f"Kleinste capaciteit per fase voor gereed in periode {advice['doel_periode']}: {per} per periode "
+            f"(gereed in periode {advice['eind_periode_per_fase']})."
+        )

@@ -104,6 +104,18 @@ def advice_text(advice: Mapping[str, Any] | None) -> str:
         f"Om alles in periode {advice['doel_periode']} gereed te hebben is per periode nodig: {cap} "
         f"(factor {fmt_num(advice['factor'], decimals=2)} op de opgegeven capaciteit); met 5% minder wordt het "
         f"periode {advice['eind_periode_bij_5_procent_minder']}."
+    ) + _per_stage_text(advice)
+
+
+def _per_stage_text(advice: Mapping[str, Any]) -> str:
+    """The smallest capacity per stage, as a second Dutch sentence (empty without it)."""
+    per = advice.get("capaciteit_per_fase")
+    if not per:
+        return ""
+    cap = ", ".join(f"{k} {fmt_num(v, decimals=0 if float(v).is_integer() else 2)}" for k, v in per.items())
+    return (
+        f" Wie per fase kijkt, kan met minder toe: {cap} per periode is het kleinste per fase waarmee alles in periode "
+        f"{advice['doel_periode']} gereed is (de fasen die niet de bottleneck zijn, kunnen veel lager)."
     )
 
 

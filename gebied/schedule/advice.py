@@ -5,6 +5,12 @@ each step a full schedule of the strategy). The advice is a whole number of addr
 stage and period (or, where a greedy plan is not monotone in capacity and 5 % less still
 finishes, that smaller capacity in hundredths); it is checked to finish by the target
 period, and the same capacity 5 % smaller is checked not to.
+
+Then, from that advice, the smallest capacity *per stage*: stage by stage (opname,
+beoordeling, uitvoering) the smallest whole number of addresses with which the plan still
+finishes by the target, the other stages as found so far (bisection). Each stage 5 %
+smaller on its own is checked. Stages that are not the bottleneck shrink a lot; the result
+is one smallest capacity (no stage can be lowered alone), not the cheapest of all.
 """
 
 from __future__ import annotations
@@ -48,7 +54,10 @@ def capacity_advice(
     -------
     dict
         ``doel_periode``, ``factor``, ``capaciteit`` (the advice per stage),
-        ``eind_periode`` (with the advice) and ``eind_periode_bij_5_procent_minder``.
+        ``eind_periode`` (with the advice) and ``eind_periode_bij_5_procent_minder``; and
+        ``capaciteit_per_fase`` (the smallest capacity per stage), ``eind_periode_per_fase``
+        and ``per_fase_5_procent_minder`` (per stage: the end period with only that stage
+        5 % smaller).
     """
     if target < 1:
         raise GebiedError(f"de doelperiode ({target}) moet 1 of later zijn", column="doel_periode")
@@ -83,12 +92,40 @@ def capacity_advice(
         else:
             lo = mid
     advice = scaled(capacity, hi)
-    while end(less(advice)) <= target:  # not monotone here: 5 % less still finishes, go on
+    while less(advice) != advice and end(less(advice)) <= target:  # not monotone: 5 % less still finishes
         advice = less(advice)
+    smallest = _per_stage(end, advice, target)
     return {
         "doel_periode": int(target),
         "factor": round(hi, 4),
         "capaciteit": advice,
         "eind_periode": end(advice),
         "eind_periode_bij_5_procent_minder": end(less(advice)),
+        "capaciteit_per_fase": smallest,
+        "eind_periode_per_fase": end(smallest),
+        "per_fase_5_procent_minder": {s: end({**smallest, s: less(smallest)[s]}) for s in STAGES},
     }
+
+
+def _per_stage(end: Callable[[Mapping[str, float]], int], advice: Mapping[str, float], target: int) -> dict[str, float]:
+    """Lower each stage in turn to the smallest whole number of addresses that still
+    finishes by ``target`` (``advice`` does); where 5 % less of a stage still finishes
+    (a greedy plan is not monotone in capacity), lower it further."""
+    cap = {s: float(advice[s]) for s in STAGES}
+    for s in STAGES:
+        lo, hi = 0, cap[s]  # lo does not finish (no capacity), hi does
+        while True:
+            mid = (lo + math.ceil(hi)) // 2
+            if mid <= lo or mid >= hi:
+                break
+            if end({**cap, s: float(mid)}) <= target:
+                hi = float(mid)
+            else:
+                lo = mid
+        while True:
+            smaller = round(hi * (1 - MARGIN) * SCALE) / SCALE
+            if smaller < 1 or smaller >= hi or end({**cap, s: smaller}) > target:
+                break
+            hi = smaller
+        cap[s] = hi
+    return cap

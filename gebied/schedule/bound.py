@@ -107,12 +107,12 @@ def _items(pop: Population, act: np.ndarray, pairs: np.ndarray, budget: int) -> 
     near_p50[ap[pop.p50[ap[:, 0]], 1]] = True
     near_p50[ap[pop.p50[ap[:, 1]], 0]] = True
     rank = np.lexsort((-degree[act], ~near_p50[act], ~pop.p50[act]))
-    single = act[rank[: budget if len(act) > budget else len(act)]]
+    single = act[rank[: min(len(act), budget)]]
     rest = np.setdiff1d(act, single)
     # gereed neighbours rounded down to a power of two: fewer classes, still a lower bound
     floor = np.where(done_degree > 0, 2 ** np.floor(np.log2(np.maximum(done_degree, 1))), 0).astype(np.int64)
     key = np.c_[release[rest], last[rest], pop.load[rest], pop.p50[rest], floor[rest]]
-    classes, first, count = np.unique(key, axis=0, return_index=True, return_counts=True)
+    _, first, count = np.unique(key, axis=0, return_index=True, return_counts=True)
     rep = np.r_[single, rest[first]].astype(np.int64)
     pos = np.full(n, -1, dtype=np.int64)
     pos[single] = np.arange(len(single))

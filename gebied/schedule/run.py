@@ -21,15 +21,31 @@ from gebied.errors import GebiedError
 from gebied.periods import period_label
 from gebied.schedule.advice import capacity_advice
 from gebied.schedule.bound import exposure_bound
-from gebied.schedule.greedy import Groups, HorizonError, Units, make_groups, make_units, pack
+from gebied.schedule.greedy import (
+    Groups,
+    HorizonError,
+    Units,
+    make_groups,
+    make_units,
+    pack,
+)
 from gebied.schedule.measures import Scores, address_periods, flow_columns
 from gebied.schedule.metrics import compute_metrics, period_table
 from gebied.schedule.optimise import strategy_order
 from gebied.schedule.prepare import Setup, prepare
 from gebied.schedule.requests import request_metrics
 from gebied.schedule.select import (
-    EQUALITY_TARGET, FINE_LIMIT, FINE_WEIGHTS, FLOW_TOLERANCE, LARGE_FINE_WEIGHTS, SAFETY_TOLERANCE, Candidate, choose,
-    evaluate, plan_candidates, weighted,
+    EQUALITY_TARGET,
+    FINE_LIMIT,
+    FINE_WEIGHTS,
+    FLOW_TOLERANCE,
+    LARGE_FINE_WEIGHTS,
+    SAFETY_TOLERANCE,
+    Candidate,
+    choose,
+    evaluate,
+    plan_candidates,
+    weighted,
 )
 
 #: Default size of the parts a cluster may be split into by ``plan`` (addresses).

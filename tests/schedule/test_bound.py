@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 from gebied.report.planning import planning_context
 from gebied.schedule.bound import exposure_bound
 from gebied.schedule.prepare import prepare
-from gebied.schedule.run import DEFAULT_PART, _baseline, _simple, _units, compare, schedule, schedule_info
+from gebied.schedule.run import (
+    DEFAULT_PART,
+    _baseline,
+    _simple,
+    _units,
+    compare,
+    schedule,
+    schedule_info,
+)
 from gebied.schedule.select import EQUALITY_TARGET, acceptable, plan_candidates
 from gebied.validate import validate_addresses
 from tests.schedule.test_schedule import CAP, programme

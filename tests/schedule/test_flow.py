@@ -121,6 +121,13 @@ def test_capacity_advice_applied_finishes_and_five_percent_less_does_not(strateg
     assert schedule(a, None, cap, strategy=strategy).metrics["laatste_periode"] <= target
     less = {s: v * 0.95 for s, v in cap.items()}
     assert schedule(a, None, less, strategy=strategy).metrics["laatste_periode"] > target
+    smallest = advice["capaciteit_per_fase"]
+    assert all(smallest[s] <= cap[s] for s in STAGES)
+    assert schedule(a, None, smallest, strategy=strategy).metrics["laatste_periode"] <= target
+    for s in STAGES:
+        one_less = {**smallest, s: smallest[s] * 0.95}
+        end = schedule(a, None, one_less, strategy=strategy).metrics["laatste_periode"]
+        assert end > target and end == advice["per_fase_5_procent_minder"][s]
 
 
 def test_capacity_advice_bad_target():
