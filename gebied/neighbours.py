@@ -77,7 +77,7 @@ def neighbour_pairs(addresses: pd.DataFrame, *, distance: float = NEIGHBOUR_DIST
         return _empty_pairs()
     xy = address_coordinates(addresses)
     x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
-    near = cKDTree(xy).query_pairs(r=float(distance), output_type="ndarray").astype(np.int64)
+    near = np.asarray(cKDTree(xy).query_pairs(r=float(distance), output_type="ndarray"), dtype=np.int64)
     near = near.reshape(-1, 2)  # query_pairs gives i < j already
     if "pand_id" in addresses.columns:
         pand_codes = pd.factorize(addresses["pand_id"].astype("string"), use_na_sentinel=True)[0]
@@ -95,9 +95,17 @@ def neighbour_pairs(addresses: pd.DataFrame, *, distance: float = NEIGHBOUR_DIST
         extra = np.concatenate([extra, edge[~found]])
     i = np.concatenate([near[:, 0], extra[:, 0]])
     j = np.concatenate([near[:, 1], extra[:, 1]])
-    d = np.hypot(x[i] - x[j], y[i] - y[j])
-    same = (pand_codes[i] >= 0) & (pand_codes[i] == pand_codes[j])
-    return pd.DataFrame({"i": i, "j": j, "afstand_m": d, "zelfde_pand": same})
+    # in place: each temporary over millions of pairs costs a fresh allocation
+    other = x[j]
+    dx = x[i]
+    dx -= other
+    dy = y[i]
+    dy -= np.take(y, j, out=other)
+    d = np.hypot(dx, dy, out=dx)
+    pi = pand_codes[i]
+    same = pi == pand_codes[j]
+    same &= pi >= 0
+    return pd.DataFrame({"i": i, "j": j, "afstand_m": d, "zelfde_pand": same}, copy=False)
 
 
 def _empty_pairs() -> pd.DataFrame:

@@ -274,18 +274,22 @@ def _flag_ids(flags: pd.DataFrame, fa: np.ndarray, fb: np.ndarray, spot: np.ndar
     return pd.Series(pd.array(ids, dtype="string"), index=flags.index, name="brandhaard_id")
 
 
+def _text_at(addresses: pd.DataFrame, column: str, positions: np.ndarray) -> np.ndarray:
+    """``text_column(addresses, column)`` at ``positions`` only (object array, NA for empty)."""
+    if column not in addresses.columns:
+        return np.full(len(positions), pd.NA, dtype=object)
+    return text_column(addresses[[column]].iloc[positions], column).to_numpy(object)
+
+
 def _describe(t: pd.DataFrame, addresses: pd.DataFrame, members: pd.DataFrame, area_column: str | None) -> pd.DataFrame:
     """Street, house numbers, area, action and Dutch explanation per hot spot."""
-    town = text_column(addresses, "woonplaats").to_numpy(object)
-    street = text_column(addresses, "straat").to_numpy(object)
-    first = members.drop_duplicates("s").set_index("s")["h"]
-    t["woonplaats"] = pd.array(town[first.reindex(t.index).to_numpy()], dtype="string")
-    t["straat"] = pd.array(street[first.reindex(t.index).to_numpy()], dtype="string")
+    first = members.drop_duplicates("s").set_index("s")["h"].reindex(t.index).to_numpy()
+    t["woonplaats"] = pd.array(_text_at(addresses, "woonplaats", first), dtype="string")
+    t["straat"] = pd.array(_text_at(addresses, "straat", first), dtype="string")
     t["huisnummers"] = house_number_ranges(addresses, members).reindex(t.index)
     t["gebied_code"] = pd.NA
     if area_column is not None and area_column in addresses.columns:
-        area = text_column(addresses, area_column).to_numpy(object)
-        pick = members.assign(g=area[members["h"].to_numpy()]).dropna(subset=["g"])
+        pick = members.assign(g=_text_at(addresses, area_column, members["h"].to_numpy())).dropna(subset=["g"])
         t["gebied_code"] = mode_per_group(pick["g"], pick["s"]).reindex(t.index)
     t["actie"] = actions(t)
     t["actie_tekst"] = t["actie"].map(ACTIONS)

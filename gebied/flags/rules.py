@@ -59,8 +59,9 @@ def _codes(addresses: pd.DataFrame, column: str) -> np.ndarray:
 def _mapped(addresses: pd.DataFrame, column: str, mapping: dict[str, int]) -> np.ndarray:
     if column not in addresses.columns:
         return np.full(len(addresses), -1, dtype=np.int64)
-    values = addresses[column].astype("string").map(mapping)
-    return pd.to_numeric(values, errors="coerce").fillna(-1).to_numpy(np.int64)
+    codes, uniques = pd.factorize(addresses[column].astype("string"), use_na_sentinel=True)
+    lookup = np.array([mapping.get(u, -1) for u in uniques] + [-1], dtype=np.int64)  # last: empty
+    return lookup[codes]
 
 
 def address_arrays(addresses: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -81,9 +82,14 @@ def address_arrays(addresses: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def _oriented(mask: np.ndarray, i: np.ndarray, j: np.ndarray, swap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pairs under ``mask`` as (adres, buur), swapping where ``swap`` holds."""
-    a = np.where(swap, j, i)[mask]
-    b = np.where(swap, i, j)[mask]
-    return a, b
+    im, jm, sw = i[mask], j[mask], swap[mask]  # select first: the masks are sparse
+    return np.where(sw, jm, im), np.where(sw, im, jm)
+
+
+def _small(codes: np.ndarray) -> np.ndarray:
+    """The same codes in the smallest integer type that holds them (cheaper pair gathers)."""
+    top = int(codes.max(initial=0))
+    return codes.astype(np.int8 if top < 2**7 else np.int16 if top < 2**15 else np.int32)
 
 
 def pair_rules(arr: dict[str, np.ndarray], pairs: pd.DataFrame, *, year_window: int = 10) -> list[dict]:
@@ -92,10 +98,12 @@ def pair_rules(arr: dict[str, np.ndarray], pairs: pd.DataFrame, *, year_window: 
     dist = pairs["afstand_m"].to_numpy(float)
     same_pand = pairs["zelfde_pand"].to_numpy(bool)
     typ, out, ph, batch, year = arr["typ"], arr["outcome"], arr["phase"], arr["batch"], arr["year"]
+    # per-pair values in small integer types: the gathers over millions of pairs dominate
+    typ_s, out_s, ph_s, batch_s = _small(typ), _small(out), _small(ph), _small(batch)
     blocks = []
 
     # tempo_verschil: all pairs with both in the programme
-    pi, pj = ph[i], ph[j]
+    pi, pj = ph_s[i], ph_s[j]
     m = (pi >= 0) & (pj >= 0) & (np.abs(pi - pj) >= 3)
     a, b = _oriented(m, i, j, pj < pi)
     g = np.abs(ph[a] - ph[b])
@@ -103,11 +111,13 @@ def pair_rules(arr: dict[str, np.ndarray], pairs: pd.DataFrame, *, year_window: 
     blocks.append({"vlag": "tempo_verschil", "a": a, "b": b, "d": dist[m], "ernst": ernst, "pand": same_pand[m]})
 
     # the other rules need the same typology: work on that subset only
-    t = np.flatnonzero((typ[i] >= 0) & (typ[i] == typ[j]))
-    i, j, dist, same_pand = i[t], j[t], dist[t], same_pand[t]
+    ti = typ_s[i]
+    t = np.flatnonzero((ti >= 0) & (ti == typ_s[j]))
+    i, j, dist, same_pand, pi, pj = i[t], j[t], dist[t], same_pand[t], pi[t], pj[t]
 
-    oi, oj = out[i], out[j]
-    m = (oi >= 0) & (oj >= 0) & (oi != oj)
+    oi, oj = out_s[i], out_s[j]
+    outcome_differs = (oi >= 0) & (oj >= 0) & (oi != oj)
+    m = outcome_differs.copy()
     with np.errstate(invalid="ignore"):
         yi, yj = year[i[m]], year[j[m]]
         m[m] = np.isnan(yi) | np.isnan(yj) | (np.abs(yi - yj) <= year_window)
@@ -118,11 +128,10 @@ def pair_rules(arr: dict[str, np.ndarray], pairs: pd.DataFrame, *, year_window: 
 
     outside = outside_programme(arr, i, j, dist, same_pand)
 
-    bi, bj = batch[i], batch[j]
-    outcome_differs = (oi >= 0) & (oj >= 0) & (oi != oj)
-    timing_differs = (ph[i] >= 0) & (ph[j] >= 0) & (np.abs(ph[i] - ph[j]) >= 2)
+    bi, bj = batch_s[i], batch_s[j]
+    timing_differs = (pi >= 0) & (pj >= 0) & (np.abs(pi - pj) >= 2)
     m = (bi >= 0) & (bj >= 0) & (bi != bj) & (outcome_differs | timing_differs)
-    a, b = _oriented(m, i, j, ph[j] < ph[i])
+    a, b = _oriented(m, i, j, pj < pi)
     ernst = np.where(same_pand[m], 3, np.where(outcome_differs[m], 2, 1))
     regime = {"vlag": "regime_verschil", "a": a, "b": b, "d": dist[m], "ernst": ernst, "pand": same_pand[m]}
     return [uitkomst, blocks[0], outside, regime]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 import pandas as pd
 
@@ -45,16 +47,24 @@ def _obj(values) -> np.ndarray:
 
 
 def _cat(*parts) -> np.ndarray:
-    """Element-wise concatenation of object arrays and plain strings (vectorised)."""
-    out = parts[0] if isinstance(parts[0], np.ndarray) else _obj([parts[0]])
-    for part in parts[1:]:
-        out = out + part
+    """Element-wise concatenation of object arrays of str and plain strings.
+
+    One ``str.join`` per row (no intermediate string per part); plain strings repeat.
+    """
+    arrays = [k for k, part in enumerate(parts) if isinstance(part, np.ndarray)]
+    if not arrays:
+        return _obj(["".join(parts)])
+    n = len(parts[arrays[0]])
+    columns = [part.tolist() if isinstance(part, np.ndarray) else repeat(part, n) for part in parts]
+    out = np.empty(n, dtype=object)
+    out[:] = ["".join(row) for row in zip(*columns, strict=False)]
     return out
 
 
 def _where(d: np.ndarray, pand: np.ndarray) -> np.ndarray:
-    metres = _obj(np.round(d).astype(np.int64).astype(str))
-    return np.where(pand, _obj(["in hetzelfde gebouw"]), _cat("op ", metres, " m afstand"))
+    metres, inverse = np.unique(np.round(d).astype(np.int64), return_inverse=True)  # few distinct values
+    phrases = _obj([f"op {m} m afstand" for m in metres.tolist()])[inverse.ravel()]
+    return np.where(pand, _obj(["in hetzelfde gebouw"]), phrases)
 
 
 #: Where an address stands in the chain, per phase index.
