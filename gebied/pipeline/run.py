@@ -8,6 +8,7 @@ that replaces the output folder only when the whole run succeeded.
 from __future__ import annotations
 
 import json
+import shutil
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,14 +34,23 @@ from gebied.io import write_csv, write_layers
 from gebied.join import join_areas
 from gebied.neighbours import neighbour_pairs
 from gebied.outdir import atomic_dir, check_output_dir
-from gebied.privacy import Publication, publish
 from gebied.pipeline.qgis_styles import plan_styles, write_styles
+from gebied.privacy import Publication, publish
 from gebied.report.render import render_report, write_pdf, write_report
 from gebied.schedule.model import read_fixed
 from gebied.schedule.priorities import as_fixed, read_priorities, write_priorities
 from gebied.schedule.run import advise, compare, schedule_info
 from gebied.settings import PlanSettings, check_settings, dump_settings
-from gebied.store import EmbeddedStore, PlanStoreBackend, PlanVersion, input_frame, input_hash, open_plan_store, version_diff
+from gebied.store import (
+    EmbeddedStore,
+    PlanStoreBackend,
+    PlanVersion,
+    input_frame,
+    input_hash,
+    open_plan_store,
+    version_diff,
+)
+from gebied.store.embedded import store_dir_for
 
 #: A renderer draws one output file from the plan layers: (layers, settings, path) -> None.
 Renderer = Callable[[dict[str, pd.DataFrame], PlanSettings, Path], None]
@@ -157,6 +167,9 @@ def build_layers(
     level = settings.cluster.gebied or finest_layer(areas)
     if level not in areas:
         raise GebiedError(f"--gebied '{level}' is geen van de gebiedenlagen ({', '.join(areas)})")
+    for option, name in (("--niveau", settings.uitvoer.niveau), ("--publiek-ouder", settings.uitvoer.publiek_ouder)):
+        if name and name not in areas:
+            raise GebiedError(f"{option} '{name}' is geen van de gebiedenlagen ({', '.join(areas)})")
     settings.cluster.gebied = level
     area_column = f"{level}_code"
     clustered = make_clusters(
@@ -297,9 +310,17 @@ def run_plan(
     step = progress or (lambda _name: None)
     inputs = plan_inputs(settings)
     check_output_dir(out_dir, inputs=inputs)  # before any work: refuse a folder we may not replace
+    new_store = None if database else store_dir_for(out_dir)
+    if new_store is not None and new_store.exists():
+        new_store = None  # an existing store is the steering group's: never removed
     store = open_plan_store(output=out_dir, database=database)
     try:
         return _run_with_store(settings, out_dir, store, inputs=inputs, renderers=renderers, step=step)
+    except BaseException:
+        if new_store is not None and store.newest() is None:
+            store.close()
+            shutil.rmtree(new_store, ignore_errors=True)  # made by this failed run, holds no version yet
+        raise
     finally:
         store.close()
 

@@ -73,3 +73,16 @@ def test_output_below_the_input_folder_works_and_is_marked(werk):
     assert (werk / "uitvoer" / MARKER).is_file()
     assert (werk / "uitvoer" / "plan.gpkg").is_file()
     assert {k: v for k, v in _snapshot(werk).items() if not k.startswith(("uitvoer/", "uitvoer.opslag/"))} == before  # output and its plan store
+
+
+def test_failed_run_leaves_no_store_behind(werk, tmp_path):
+    """Bad input found during the run: exit 2, and neither the output nor a new store folder exists."""
+    bad = tmp_path / "verzoeken.csv"
+    bad.write_text("adres_id;soort;datum\n1;onbekend;2020-01-01\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "GEBIED_DEBUG"}
+    args = [sys.executable, "-m", "gebied", "plan", str(werk / "adressen.csv"), "--gebieden", f"buurt={werk / 'pc4.gpkg'}:code",
+            "--uit", str(tmp_path / "uit"), "--geen-pdf", "--verzoeken", str(bad)]
+    run = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "rij 2" in run.stderr + run.stdout and "Traceback" not in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["verzoeken.csv"]
