@@ -22,6 +22,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from gebied.api.area_index import index_areas, index_public, rounded_4326, to_records
 from gebied.api.flag_index import index_flags, index_hot_spots
 from gebied.api.inputs import Inputs
 from gebied.codes import NCG_FASE_OMSCHRIJVING
@@ -50,18 +51,6 @@ ADDRESS_PARTS = (
 )
 STATUS_COLUMNS = ("ncg_fase", "uitkomst", "img_status")
 PERIOD_COLUMNS = ("opname_periode", "beoordeling_periode", "uitvoering_periode", "gereed_periode")
-
-
-def to_records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as JSON-ready dicts: Python scalars, None for missing values."""
-    plain = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
-    obj = plain.astype(object)
-    return obj.where(plain.notna(), None).to_dict("records")
-
-
-def _rounded_4326(geoms: gpd.GeoSeries) -> np.ndarray:
-    wgs = geoms.to_crs(4326).values
-    return shapely.transform(np.asarray(wgs, dtype=object), lambda c: np.round(c, 6))
 
 
 @dataclass
@@ -212,13 +201,13 @@ def build_view(layers: dict[str, pd.DataFrame], *, path: Path, plan_dir: Path | 
     store_parts.update(index_flags(vlaggen, store_parts["address_gemeente"]))
     store_parts.update(index_hot_spots(layers.get("brandhaarden"), gebieden))
     store_parts.update(_index_clusters(clusters))
-    store_parts.update(_index_areas(gebieden))
+    store_parts.update(index_areas(gebieden))
     publiek = layers.get("publiek")
     if publiek is None:  # a plan from before the publication table: compute it the same way
         planning = layers.get("planning")
         publiek = publish({"adressen": adressen, "gebieden": gebieden, "planning": planning},
                           level=info.get("clusterniveau"), threshold=drempel).table
-    store_parts.update(_index_public(publiek))
+    store_parts.update(index_public(publiek))
     base = clusters["prioriteit"] if "prioriteit" in clusters.columns else pd.Series(pd.NA, index=clusters.index)
     base_priorities = {str(c): None if pd.isna(p) else int(p) for c, p in zip(clusters["cluster_id"], base)}
     return PlanStore(path=path, drempel=drempel, info=info, plan_dir=plan_dir, versie=versie,
@@ -356,7 +345,7 @@ def _index_clusters(clusters: gpd.GeoDataFrame) -> dict:
     clusters = clusters.copy()
     clusters["cluster_id"] = clusters["cluster_id"].astype(str)
     records = to_records(clusters)
-    geoms = _rounded_4326(clusters.geometry)
+    geoms = rounded_4326(clusters.geometry)
     fragments = [orjson.Fragment(shapely.to_geojson(g).encode()) if g is not None else orjson.Fragment(b"null") for g in geoms]
     gem = clusters["gemeente_code"].astype("string") if "gemeente_code" in clusters.columns else pd.Series(pd.NA, index=clusters.index)
     return {
@@ -366,44 +355,6 @@ def _index_clusters(clusters: gpd.GeoDataFrame) -> dict:
         "cluster_geometry": fragments,
         "cluster_tree": shapely.STRtree(geoms),
     }
-
-
-def _index_areas(gebieden: gpd.GeoDataFrame) -> dict:
-    gebieden = gebieden.copy()
-    gebieden["code"] = gebieden["code"].astype(str)
-    if "niveau" in gebieden.columns:
-        gebieden = gebieden.sort_values(["niveau", "code"], kind="stable").reset_index(drop=True)
-    records = to_records(gebieden)
-    if "geometry" in gebieden.columns and gebieden.crs is not None:
-        geoms = _rounded_4326(gebieden.geometry)
-        frags = [orjson.Fragment(shapely.to_geojson(g).encode()) if g is not None else orjson.Fragment(b"null") for g in geoms]
-        for rec, g in zip(records, geoms):
-            rec["bbox"] = None if g is None or g.is_empty else [float(v) for v in shapely.bounds(g)]
-    else:
-        frags = [orjson.Fragment(b"null")] * len(records)
-    by_code: dict[str, list[int]] = {}
-    for i, r in enumerate(records):
-        by_code.setdefault(r["code"], []).append(i)
-    return {"areas": records, "area_by_code": by_code, "area_geometry": frags}
-
-
-def _index_public(publiek: gpd.GeoDataFrame) -> dict:
-    publiek = publiek.copy()
-    publiek["code"] = publiek["code"].astype(str)
-    records = []
-    for rec in to_records(publiek):
-        hidden = [c for c in str(rec.get("afgeschermd") or "").split(", ") if c]
-        records.append(rec | {"afgeschermd": hidden, "onderdrukt": bool(hidden)})
-    frags = [orjson.Fragment(b"null")] * len(records)
-    if "geometry" in publiek.columns and publiek.crs is not None:
-        geoms = publiek.geometry.to_crs(4326).values  # already the published (rounded) outlines
-        frags = [orjson.Fragment(shapely.to_geojson(g).encode()) if g is not None else orjson.Fragment(b"null") for g in geoms]
-    by_code: dict[str, int] = {}
-    for i, rec in enumerate(records):
-        for member in rec["code"].split("+"):
-            by_code.setdefault(member, i)
-        by_code[rec["code"]] = i
-    return {"public": records, "public_by_code": by_code, "public_geometry": frags}
 
 
 def now_iso() -> str:
