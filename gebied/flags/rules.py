@@ -42,6 +42,16 @@ from gebied.flags.text import address_labels, explain
 from gebied.neighbours import address_coordinates, neighbour_pairs
 
 FLAG_TYPES: tuple[str, ...] = ("uitkomst_verschil", "tempo_verschil", "buiten_programma", "regime_verschil")
+#: What each flag type means, in Dutch (report, map legend and popups).
+FLAG_DESCRIPTIONS: dict[str, str] = {
+    "uitkomst_verschil": "Buren met een gelijk type woning krijgen een andere uitkomst (bijv. sloop tegenover geen maatregelen).",
+    "tempo_verschil": "Buren in het programma staan drie of meer fasen uit elkaar.",
+    "buiten_programma": "Een adres buiten het programma naast een gelijk type woning dat versterkt of vervangen wordt.",
+    "regime_verschil": (
+        "Buren met een gelijk type woning vallen in verschillende batches (regelingen) en krijgen een andere "
+        "uitkomst of staan minstens twee fasen uit elkaar."
+    ),
+}
 FLAG_COLUMNS: tuple[str, ...] = ("vlag", "adres_id", "buur_adres_id", "afstand_m", "ernst", "toelichting")
 
 #: Known outcomes ranked from lightest to heaviest measure.

@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 
 from gebied.codes import NCG_FASEN, RISICOPROFIELEN, UITKOMSTEN
+from gebied.flags.rules import FLAG_DESCRIPTIONS
 from gebied.frames import fmt_pct
 from gebied.maps.plan import to_wgs84
 from gebied.maps.style import ERNST_KLEUREN, ERNST_ONBEKEND, FASE_KLEUREN, FASE_LABELS
@@ -261,12 +262,6 @@ def flag_color(ernst: object) -> str:
     return {3: ERNST_KLEUREN["hoog"], 2: ERNST_KLEUREN["middel"], 1: ERNST_KLEUREN["laag"]}.get(level, ERNST_ONBEKEND)
 
 
-FLAG_UITLEG: dict[str, str] = {
-    "uitkomst_verschil": "Buren met hetzelfde type woning krijgen een andere uitkomst.",
-    "tempo_verschil": "Buren in het programma zitten drie of meer fasen uit elkaar.",
-    "buiten_programma": "Dit adres valt buiten het programma, terwijl een buur van hetzelfde type wordt versterkt of gesloopt.",
-    "regime_verschil": "Buren met hetzelfde type woning vallen in verschillende batches (regelingen).",
-}
 
 
 def address_payload_ids(addresses: pd.DataFrame) -> list[str]:
@@ -348,7 +343,7 @@ def flag_payload(flags: gpd.GeoDataFrame, address_ids: list[str] | None = None,
         "b": where("buur_adres_id"),
         "h": [hot.get(v, -1) if isinstance(v, str) else -1 for v in wgs.get("brandhaard_id", pd.Series(None, index=wgs.index)).astype(object)],
         "soorten": soorten,
-        "uitleg": [FLAG_UITLEG.get(s, "") for s in soorten],
+        "uitleg": [FLAG_DESCRIPTIONS.get(s, "") for s in soorten],
         "kleuren": [flag_color(k) for k in (0, 1, 2, 3)],
     }
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from gebied.codes import NCG_FASEN
 from gebied.flags.hotspot_text import ACTION_SHORT
+from gebied.flags.rules import FLAG_DESCRIPTIONS
 from gebied.frames import fmt_int, fmt_num, fmt_pct
 from gebied.report.format import (
     SAMENWERKINGSGROEPEN,
@@ -18,13 +19,6 @@ from gebied.report.format import (
 )
 from gebied.report.sections import area_levels, area_names
 
-#: What each flag type means, for the report (flag types of gebied.flags).
-FLAG_DESCRIPTIONS: dict[str, str] = {
-    "uitkomst_verschil": "Buren met een gelijk type woning krijgen een andere uitkomst (bijv. sloop tegenover geen maatregelen).",
-    "tempo_verschil": "Buren in het programma staan drie of meer fasen uit elkaar.",
-    "buiten_programma": "Een adres buiten het programma naast een gelijk type woning dat versterkt of vervangen wordt.",
-    "regime_verschil": "Buren met een gelijk type woning vallen in verschillende batches (regelingen).",
-}
 FLAG_SHORT: dict[str, str] = {
     "uitkomst_verschil": "andere uitkomst",
     "tempo_verschil": "ander tempo",
