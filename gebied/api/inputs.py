@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 
 from gebied.store import InputRow, NotVisible, PlanStoreBackend, VersionConflict, Writer
 
@@ -41,10 +42,10 @@ class Inputs:
             self._token = token
             self.rows = self.backend.read_input()
 
-    def write(self, cluster_id: str, prioriteit: int | None, *, expected_version: int, writer: Writer) -> InputRow:
-        """Compare-and-set in the store; the store's answer is kept in memory."""
+    def write(self, cluster_id: str, values: Mapping[str, object], *, expected_version: int, writer: Writer) -> InputRow:
+        """Compare-and-set input fields in the store; the store's answer is kept in memory."""
         try:
-            row = self.backend.write_input(cluster_id, prioriteit=prioriteit, expected_version=expected_version, writer=writer)
+            row = self.backend.write_input(cluster_id, values=values, expected_version=expected_version, writer=writer)
         except VersionConflict:
             self._token, self._next = None, 0.0  # someone else wrote: read the rows again next time
             raise

@@ -1,4 +1,4 @@
-"""Clusters (treintjes) as GeoJSON, and the one write route: the steering-group priority."""
+"""Clusters (treintjes) as GeoJSON, and the write routes: the steering-group priority and fixed start period."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import shapely
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
 
 from gebied.api.auth import Principal
-from gebied.api.common import FastJSON, GeoJSON, Limit, Offset, Protected, errors, page
-from gebied.api.schemas import ClusterCollectie, Feature, Prioriteit, PrioriteitIn
+from gebied.api.common import Ctx, FastJSON, GeoJSON, Limit, Offset, Protected, errors, page
+from gebied.api.schemas import ClusterCollectie, Feature, Prioriteit, PrioriteitIn, StartPeriodeIn
 from gebied.api.store import PlanStore
+from gebied.errors import GebiedError
+from gebied.periods import period_label, period_number
 from gebied.store import NotVisible, VersionConflict, Writer
 
 router = APIRouter(tags=["clusters"])
@@ -32,6 +34,7 @@ def feature(store: PlanStore, cluster_id: str) -> dict:
     prio = store.priority(cluster_id)
     props = {k: v for k, v in rec.items() if k != "_pos"}
     props["prioriteit"] = prio.prioriteit
+    props["vaste_start_periode"] = prio.start_periode
     props["prioriteit_versie"] = prio.versie
     return {"type": "Feature", "id": cluster_id, "geometry": store.cluster_geometry[rec["_pos"]], "properties": props}
 
@@ -125,6 +128,54 @@ def _versions(if_match: str) -> set[int]:
     return out
 
 
+def write_input(ctx: Ctx, cluster_id: str, if_match: str, values: dict[str, object]) -> FastJSON:
+    """The shared part of the write routes: role, visibility, If-Match, compare-and-set in the store."""
+    store, principal = ctx.store, ctx.principal
+    if principal.rol not in ("gemeente", "ncg"):
+        raise HTTPException(403, "alleen de rollen gemeente en ncg mogen de invoer van de stuurgroep wijzigen")
+    visible_cluster(store, principal, cluster_id)
+    if not if_match.strip():
+        raise HTTPException(428, "kop If-Match ontbreekt; haal eerst de ETag op met GET /clusters/{cluster_id}")
+    if not store.writable:
+        raise HTTPException(503, "het plan is alleen-lezen; de invoer kan niet worden opgeslagen")
+    store.refresh()
+    current = store.priority(cluster_id).versie
+    if current not in _versions(if_match):
+        raise HTTPException(412, f"de invoer van dit cluster is intussen gewijzigd (huidige versie {current}); haal het cluster opnieuw op")
+    writer = Writer(principal.naam, None if principal.ziet_alles else frozenset(principal.gemeenten), principal.rol)
+    try:
+        prio = store.set_input(cluster_id, values, expected_version=current, writer=writer)
+    except VersionConflict as exc:
+        raise HTTPException(
+            412, f"de invoer van dit cluster is intussen gewijzigd (huidige versie {exc.current}); haal het cluster opnieuw op"
+        ) from None
+    except NotVisible:
+        raise HTTPException(404, NOT_FOUND) from None
+    out = {"cluster_id": cluster_id, "prioriteit": prio.prioriteit, "start_periode": prio.start_periode, "versie": prio.versie,
+           "gewijzigd_op": prio.gewijzigd_op, "door": prio.door}
+    return FastJSON(out, headers={"ETag": etag(prio.versie)})
+
+
+def start_label(store: PlanStore, text: str | None) -> str | None:
+    """A fixed start period as the plan's own label (422 when it is no period of the plan)."""
+    if text is None or not text.strip():
+        return None
+    start, periode = store.info.get("startperiode", "2027-K1"), store.info.get("periode", "kwartaal")
+    example = period_label(3, start=start, periode=periode)
+    if text.strip().isdigit() and periode != "jaar":
+        raise HTTPException(422, f"ongeldig verzoek: geef de startperiode als periodelabel zoals {example}, niet als volgnummer")
+    try:
+        return period_label(period_number(text, start=start, periode=periode), start=start, periode=periode)
+    except (GebiedError, ValueError):
+        raise HTTPException(
+            422, f"ongeldig verzoek: '{text[:16]}' is geen {periode} vanaf de startperiode {start} van het plan (bv. {example})"
+        ) from None
+
+
+IF_MATCH = Header(max_length=200, description='ETag van GET /clusters/{cluster_id}, bv. "0".', examples=['"0"'])
+CLUSTER_ID = Path(max_length=128, examples=["BU99010101-C01"])
+
+
 @router.put(
     "/clusters/{cluster_id}/prioriteit",
     response_class=FastJSON,
@@ -133,35 +184,25 @@ def _versions(if_match: str) -> set[int]:
     responses={200: {"model": Prioriteit}, **errors(400, 401, 403, 404, 412, 413, 428, 503)},
 )
 def put_priority(
-    ctx: Protected,
-    body: PrioriteitIn,
-    cluster_id: Annotated[str, Path(max_length=128, examples=["BU99010101-C01"])],
-    if_match: Annotated[
-        str,
-        Header(max_length=200, description='ETag van GET /clusters/{cluster_id}, bv. "0".', examples=['"0"']),
-    ],
+    ctx: Protected, body: PrioriteitIn, cluster_id: Annotated[str, CLUSTER_ID], if_match: Annotated[str, IF_MATCH]
 ) -> FastJSON:
     """Rollen gemeente (eigen gemeenten) en ncg. Bij een verouderde ETag volgt 412 en wordt
     niets overschreven; de wijziging staat meteen duurzaam in de tabel `prioriteiten` van de planopslag
-    (los van de berekende planversies) en in het logboek `auditlog`."""
-    store, principal = ctx.store, ctx.principal
-    if principal.rol not in ("gemeente", "ncg"):
-        raise HTTPException(403, "alleen de rollen gemeente en ncg mogen prioriteiten zetten")
-    visible_cluster(store, principal, cluster_id)
-    if not if_match.strip():
-        raise HTTPException(428, "kop If-Match ontbreekt; haal eerst de ETag op met GET /clusters/{cluster_id}")
-    if not store.writable:
-        raise HTTPException(503, "het plan is alleen-lezen; prioriteiten kunnen niet worden opgeslagen")
-    store.refresh()
-    current = store.priority(cluster_id).versie
-    if current not in _versions(if_match):
-        raise HTTPException(412, f"de prioriteit is intussen gewijzigd (huidige versie {current}); haal het cluster opnieuw op")
-    writer = Writer(principal.naam, None if principal.ziet_alles else frozenset(principal.gemeenten), principal.rol)
-    try:
-        prio = store.set_priority(cluster_id, body.prioriteit, expected_version=current, writer=writer)
-    except VersionConflict as exc:
-        raise HTTPException(412, f"de prioriteit is intussen gewijzigd (huidige versie {exc.current}); haal het cluster opnieuw op") from None
-    except NotVisible:
-        raise HTTPException(404, NOT_FOUND) from None
-    out = {"cluster_id": cluster_id, "prioriteit": prio.prioriteit, "versie": prio.versie, "gewijzigd_op": prio.gewijzigd_op, "door": prio.door}
-    return FastJSON(out, headers={"ETag": etag(prio.versie)})
+    (los van de berekende planversies) en in het logboek `auditlog`. Het volgende `gebied plan` neemt haar mee."""
+    return write_input(ctx, cluster_id, if_match, {"prioriteit": body.prioriteit})
+
+
+@router.put(
+    "/clusters/{cluster_id}/startperiode",
+    response_class=FastJSON,
+    response_model=None,
+    summary="Vaste startperiode van een cluster zetten (lokale stuurgroep); vraagt If-Match",
+    responses={200: {"model": Prioriteit}, **errors(400, 401, 403, 404, 412, 413, 422, 428, 503)},
+)
+def put_start(
+    ctx: Protected, body: StartPeriodeIn, cluster_id: Annotated[str, CLUSTER_ID], if_match: Annotated[str, IF_MATCH]
+) -> FastJSON:
+    """Rollen gemeente (eigen gemeenten) en ncg; `null` haalt de vaste start weg. De periode is een label in
+    de periode-indeling van het plan (bv. `2027-K3`). Zelfde ETag als de prioriteit (één invoerrij per cluster);
+    het volgende `gebied plan` laat het cluster in die periode beginnen."""
+    return write_input(ctx, cluster_id, if_match, {"start_periode": start_label(ctx.store, body.start_periode)})

@@ -197,9 +197,17 @@ class PrioriteitIn(BaseModel):
     prioriteit: int | None = Field(ge=1, le=1_000_000)
 
 
+class StartPeriodeIn(BaseModel):
+    """Fixed start period of a cluster as a period label of the plan; null clears it."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"start_periode": "2027-K3"}]})
+    start_periode: str | None = Field(max_length=16, description="Periodelabel in de periode-indeling van het plan, bv. 2027-K3.")
+
+
 class Prioriteit(BaseModel):
     cluster_id: str
     prioriteit: int | None
+    start_periode: str | None = Field(default=None, description="Vaste startperiode van de stuurgroep (leeg: geen).")
     versie: int = Field(description="Versie; de ETag is deze waarde tussen aanhalingstekens.")
     gewijzigd_op: str | None = None
     door: str | None = None

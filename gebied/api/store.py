@@ -55,12 +55,13 @@ PERIOD_COLUMNS = ("opname_periode", "beoordeling_periode", "uitvoering_periode",
 
 @dataclass
 class Priority:
-    """The current steering-group priority of a cluster; ``versie`` is its ETag."""
+    """The current steering-group input of a cluster (priority, fixed start); ``versie`` is its ETag."""
 
     prioriteit: int | None
     versie: int = 0
     gewijzigd_op: str | None = None
     door: str | None = None
+    start_periode: str | None = None
 
 
 @dataclass
@@ -122,24 +123,25 @@ class PlanStore:
             self.inputs.refresh()
 
     def priority(self, cluster_id: str) -> Priority:
-        """The current priority of a cluster: stored input, else the plan's own."""
+        """The current input of a cluster: stored input, else the plan's own priority."""
         row = None if self.inputs is None else self.inputs.rows.get(cluster_id)
         if row is None:
             return Priority(self.base_priorities.get(cluster_id))
-        return Priority(row.prioriteit, row.versie, row.gewijzigd_op, row.door)
+        return Priority(row.prioriteit, row.versie, row.gewijzigd_op, row.door, row.start_periode)
+
+    def set_input(self, cluster_id: str, values: dict[str, object], *, expected_version: int, writer: Writer) -> Priority:
+        """Compare-and-set input fields in the store (raises ``VersionConflict`` / ``NotVisible``)."""
+        if not self.writable:
+            raise PermissionError("plan is alleen-lezen")
+        row = self.inputs.write(cluster_id, values, expected_version=expected_version, writer=writer)
+        return Priority(row.prioriteit, row.versie, row.gewijzigd_op, row.door, row.start_periode)
 
     def set_priority(
         self, cluster_id: str, prioriteit: int | None, *, expected_version: int, writer: Writer | None = None, door: str | None = None
     ) -> Priority:
-        """Compare-and-set a priority in the store (raises ``VersionConflict`` / ``NotVisible``).
-
-        ``door`` (a name) may stand in for ``writer`` (a writer who may touch every gemeente).
-        """
+        """Compare-and-set a priority; ``door`` (a name) may stand in for ``writer`` (who may touch every gemeente)."""
         writer = writer or Writer(door or "gebied")
-        if not self.writable:
-            raise PermissionError("plan is alleen-lezen")
-        row = self.inputs.write(cluster_id, prioriteit, expected_version=expected_version, writer=writer)
-        return Priority(row.prioriteit, row.versie, row.gewijzigd_op, row.door)
+        return self.set_input(cluster_id, {"prioriteit": prioriteit}, expected_version=expected_version, writer=writer)
 
     def close(self) -> None:
         """Close the store behind the input (when this view owns it)."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gebied.errors import GebiedError
 from gebied.periods import period_number
 
 #: The table with steering-group priorities in a plan GeoPackage (an attribute table).
@@ -81,10 +82,7 @@ def as_fixed(priorities: pd.DataFrame, *, start: str = "2027-K1", periode: str =
     """Stored input as schedule input (``cluster_id``, ``prioriteit``, ``start_periode`` as period number)."""
     starts = priorities["start_periode"] if "start_periode" in priorities else pd.Series(pd.NA, index=priorities.index)
     rows = priorities[priorities["prioriteit"].notna() | starts.notna()]
-    numbers = [
-        pd.NA if pd.isna(text) or not str(text).strip() else period_number(str(text), start=start, periode=periode)
-        for text in starts.loc[rows.index]
-    ]
+    numbers = [_stored_start(cid, text, start=start, periode=periode) for cid, text in zip(rows["cluster_id"], starts.loc[rows.index])]
     return pd.DataFrame(
         {
             "cluster_id": rows["cluster_id"].astype(str).to_numpy(),
@@ -93,6 +91,21 @@ def as_fixed(priorities: pd.DataFrame, *, start: str = "2027-K1", periode: str =
             "rij": [f"prioriteiten {c}" for c in rows["cluster_id"]],
         }
     )
+
+
+def _stored_start(cluster_id: object, text: object, *, start: str, periode: str) -> object:
+    """The period number of a stored fixed start (a Dutch error naming the cluster when it no longer fits)."""
+    if pd.isna(text) or not str(text).strip():
+        return pd.NA
+    try:
+        return period_number(str(text), start=start, periode=periode)
+    except GebiedError as exc:
+        raise GebiedError(
+            f"vaste startperiode van cluster {cluster_id} past niet bij dit plan: {exc.message}; "
+            f"pas haar aan met PUT /clusters/{cluster_id}/startperiode",
+            file=f"planopslag, tabel {TABLE}",
+            column="start_periode",
+        ) from None
 
 
 def write_priorities(gpkg: str | Path, priorities: pd.DataFrame) -> None:

@@ -34,6 +34,7 @@ from gebied.errors import GebiedError
 from gebied.io import write_layers
 from gebied.schedule.priorities import COLUMNS, TABLE, create_priority_table
 from gebied.store.model import (
+    INPUT_FIELDS,
     TOOL,
     VERSION_LAYERS,
     InputRow,
@@ -41,6 +42,7 @@ from gebied.store.model import (
     PlanVersion,
     VersionConflict,
     Writer,
+    check_values,
     now_iso,
 )
 
@@ -62,6 +64,10 @@ _TABLES = (
      "tijd TEXT NOT NULL, sleutel TEXT NOT NULL, rol TEXT, cluster_id TEXT NOT NULL, gemeente_code TEXT, "
      "veld TEXT NOT NULL, oud TEXT, nieuw TEXT, versie INTEGER NOT NULL)"),
 )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def store_dir_for(output: str | os.PathLike) -> Path:
@@ -240,8 +246,9 @@ class EmbeddedStore:
                 out[row.cluster_id] = row
         return out
 
-    def write_input(self, cluster_id: str, *, prioriteit: int | None, expected_version: int, writer: Writer) -> InputRow:
-        """Compare-and-set the priority of a cluster; one transaction with its audit row.
+    def write_input(self, cluster_id: str, *, values: Mapping[str, object], expected_version: int, writer: Writer) -> InputRow:
+        """Compare-and-set input fields of a cluster (``values``: priority and/or fixed start); one
+        transaction with an audit row per field written.
 
         Raises
         ------
@@ -250,37 +257,40 @@ class EmbeddedStore:
         NotVisible
             When the cluster is not in the newest version or not in the writer's gemeenten.
         """
+        values = check_values(values)
         if not self.writable:
             raise PermissionError("de planopslag is alleen-lezen")
         with self._write() as conn:
-            cur = conn.execute(f"SELECT versie, prioriteit, gemeente_code, start_periode FROM {TABLE} WHERE cluster_id = ?", (cluster_id,)).fetchone()
+            cur = conn.execute(f"SELECT versie, prioriteit, start_periode, gemeente_code FROM {TABLE} WHERE cluster_id = ?", (cluster_id,)).fetchone()
             gem = conn.execute(
                 "SELECT gemeente_code FROM versie_clusters WHERE cluster_id = ? AND versie = (SELECT max(versie) FROM plan_versies)",
                 (cluster_id,),
             ).fetchone()
             if gem is None and cur is None:
                 raise NotVisible(cluster_id)
-            gemeente = gem[0] if gem is not None else cur[2]
+            gemeente = gem[0] if gem is not None else cur[3]
             if writer.gemeenten is not None and gemeente not in writer.gemeenten:
                 raise NotVisible(cluster_id)
             current = int(cur[0]) if cur else 0
             if current != expected_version:
                 raise VersionConflict(current)
+            old = dict(zip(INPUT_FIELDS, cur[1:3])) if cur else dict.fromkeys(INPUT_FIELDS)
+            new = {**old, **values}
             when = now_iso()
             conn.execute(
-                f"""INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (?, ?, ?, NULL, ?, ?, ?)
-                    ON CONFLICT(cluster_id) DO UPDATE SET prioriteit = excluded.prioriteit, gemeente_code = excluded.gemeente_code,
-                    versie = excluded.versie, gewijzigd_op = excluded.gewijzigd_op, door = excluded.door
-                    WHERE {TABLE}.versie = ?""",
-                (cluster_id, gemeente, prioriteit, current + 1, when, writer.naam, current),
+                f"""INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(cluster_id) DO UPDATE SET prioriteit = excluded.prioriteit, start_periode = excluded.start_periode,
+                    gemeente_code = excluded.gemeente_code, versie = excluded.versie, gewijzigd_op = excluded.gewijzigd_op,
+                    door = excluded.door WHERE {TABLE}.versie = ?""",
+                (cluster_id, gemeente, new["prioriteit"], new["start_periode"], current + 1, when, writer.naam, current),
             )
-            conn.execute(
+            conn.executemany(
                 "INSERT INTO auditlog (tijd, sleutel, rol, cluster_id, gemeente_code, veld, oud, nieuw, versie) "
-                "VALUES (?, ?, ?, ?, ?, 'prioriteit', ?, ?, ?)",
-                (when, writer.naam, writer.rol, cluster_id, gemeente, None if not cur or cur[1] is None else str(cur[1]),
-                 None if prioriteit is None else str(prioriteit), current + 1),
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(when, writer.naam, writer.rol, cluster_id, gemeente, name, _text(old[name]), _text(new[name]), current + 1)
+                 for name in values],
             )
-        return InputRow(cluster_id, gemeente, prioriteit, cur[3] if cur else None, current + 1, when, writer.naam)
+        return InputRow(cluster_id, gemeente, new["prioriteit"], new["start_periode"], current + 1, when, writer.naam)
 
     def import_input(self, frame: pd.DataFrame) -> int:
         """Take over the priorities of a plan.gpkg from before the store (only where none are stored)."""

@@ -25,6 +25,8 @@ import pandas as pd
 INPUT_COLUMNS: tuple[str, ...] = (
     "cluster_id", "gemeente_code", "prioriteit", "start_periode", "versie", "gewijzigd_op", "door",
 )
+#: Input fields a steering group writes per cluster (each write names the fields it sets).
+INPUT_FIELDS: tuple[str, ...] = ("prioriteit", "start_periode")
 #: Layers of a plan version kept in a store.
 VERSION_LAYERS: tuple[str, ...] = ("adressen", "clusters", "gebieden", "publiek", "vlaggen", "planning", "plan_info")
 
@@ -95,10 +97,18 @@ class PlanStoreBackend(Protocol):
     def plan_dir(self, versie: int) -> Path | None: ...
     def add_version(self, layers: Mapping[str, pd.DataFrame], *, settings: dict, input_hash: str, output: str | None) -> PlanVersion: ...
     def read_input(self, writer: Writer = TOOL) -> dict[str, InputRow]: ...
-    def write_input(self, cluster_id: str, *, prioriteit: int | None, expected_version: int, writer: Writer) -> InputRow: ...
+    def write_input(self, cluster_id: str, *, values: Mapping[str, object], expected_version: int, writer: Writer) -> InputRow: ...
     def change_token(self) -> tuple: ...
     def audit(self, writer: Writer = TOOL) -> list[dict]: ...
     def close(self) -> None: ...
+
+
+def check_values(values: Mapping[str, object]) -> dict[str, object]:
+    """The input fields of one write (at least one, only :data:`INPUT_FIELDS`)."""
+    unknown = sorted(set(values) - set(INPUT_FIELDS))
+    if unknown or not values:
+        raise ValueError(f"invoervelden moeten uit {', '.join(INPUT_FIELDS)} komen (gekregen: {', '.join(unknown) or 'geen'})")
+    return {name: values[name] for name in INPUT_FIELDS if name in values}
 
 
 def now_iso() -> str:

@@ -32,7 +32,17 @@ import shapely
 
 from gebied.errors import GebiedError
 from gebied.schedule.priorities import COLUMNS
-from gebied.store.model import TOOL, VERSION_LAYERS, InputRow, NotVisible, PlanVersion, VersionConflict, Writer, now_iso
+from gebied.store.model import (
+    TOOL,
+    VERSION_LAYERS,
+    InputRow,
+    NotVisible,
+    PlanVersion,
+    VersionConflict,
+    Writer,
+    check_values,
+    now_iso,
+)
 
 #: Layers with a geometry, their table and key columns.
 GEO_TABLES = {"adressen": "plan_adressen", "clusters": "plan_clusters", "gebieden": "plan_gebieden", "publiek": "plan_publiek"}
@@ -86,6 +96,22 @@ _MIGRATIONS: tuple[str, ...] = (
         for t, col in (("plan_adressen", "gemeente_code"), ("plan_clusters", "gemeente_code"), ("plan_gebieden", "gemeente_code"),
                        ("prioriteiten", "gemeente_code"), ("auditlog", "gemeente_code"), ("plan_tabellen", "NULL"))
     ),
+    # 2: fixed start periods written through the API; one audit row per field a write names
+    # (the writer lists them in gebied.velden for its transaction)
+    """
+    CREATE OR REPLACE FUNCTION gebied_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE veld text;
+    BEGIN
+        FOREACH veld IN ARRAY string_to_array(coalesce(nullif(current_setting('gebied.velden', true), ''), 'prioriteit'), ',') LOOP
+            INSERT INTO auditlog (tijd, sleutel, rol, cluster_id, gemeente_code, veld, oud, nieuw, versie)
+            VALUES (NEW.gewijzigd_op, NEW.door, current_setting('gebied.rol', true), NEW.cluster_id, NEW.gemeente_code, veld,
+                    CASE WHEN TG_OP = 'UPDATE' THEN
+                        CASE veld WHEN 'prioriteit' THEN OLD.prioriteit::text ELSE OLD.start_periode END END,
+                    CASE veld WHEN 'prioriteit' THEN NEW.prioriteit::text ELSE NEW.start_periode END, NEW.versie);
+        END LOOP;
+        RETURN NEW;
+    END $$;
+    """,
 )
 
 
@@ -242,24 +268,28 @@ class PostgisStore:
             rows = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM prioriteiten").fetchall()
         return {r[0]: InputRow(r[0], r[1], r[2], r[3], int(r[4]), r[5], r[6]) for r in rows}
 
-    def write_input(self, cluster_id: str, *, prioriteit: int | None, expected_version: int, writer: Writer) -> InputRow:
-        """Compare-and-set the priority of a cluster; the database decides (see the module docstring)."""
+    def write_input(self, cluster_id: str, *, values: Mapping[str, object], expected_version: int, writer: Writer) -> InputRow:
+        """Compare-and-set input fields of a cluster; the database decides (see the module docstring)."""
+        values = check_values(values)
         when = now_iso()
         cols = ", ".join(COLUMNS)
+        names = list(values)
         with self._as(writer) as conn:
+            conn.execute("SELECT set_config('gebied.velden', %s, true)", (",".join(names),))
             if expected_version == 0:
                 row = conn.execute(
                     f"""INSERT INTO prioriteiten ({cols})
-                        SELECT c.cluster_id, c.gemeente_code, %s, NULL, 1, %s, %s FROM plan_clusters c
+                        SELECT c.cluster_id, c.gemeente_code, %s, %s, 1, %s, %s FROM plan_clusters c
                         WHERE c.cluster_id = %s AND c.versie = (SELECT max(versie) FROM plan_versies)
                         ON CONFLICT (cluster_id) DO NOTHING RETURNING {cols}""",
-                    (prioriteit, when, writer.naam, cluster_id),
+                    (values.get("prioriteit"), values.get("start_periode"), when, writer.naam, cluster_id),
                 ).fetchone()
             else:
+                assignments = ", ".join(f"{name} = %s" for name in names)
                 row = conn.execute(
-                    f"""UPDATE prioriteiten SET prioriteit = %s, versie = versie + 1, gewijzigd_op = %s, door = %s
+                    f"""UPDATE prioriteiten SET {assignments}, versie = versie + 1, gewijzigd_op = %s, door = %s
                         WHERE cluster_id = %s AND versie = %s RETURNING {cols}""",
-                    (prioriteit, when, writer.naam, cluster_id, expected_version),
+                    (*values.values(), when, writer.naam, cluster_id, expected_version),
                 ).fetchone()
             if row is None:
                 current = conn.execute("SELECT versie FROM prioriteiten WHERE cluster_id = %s", (cluster_id,)).fetchone()

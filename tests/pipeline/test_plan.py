@@ -221,6 +221,42 @@ def test_priorities_set_through_the_api_are_kept_by_the_next_plan(small_inputs, 
     assert stored == [(latest, 1, "stuurgroep-test")]
 
 
+def test_a_fixed_start_set_through_the_api_is_kept_by_the_next_plan(small_inputs, tmp_path):
+    from gebied.api.store import open_store
+    from gebied.store import Writer
+
+    out = tmp_path / "uit"
+    runner = CliRunner()
+    assert runner.invoke(app, plan_args(small_inputs, out)).exit_code == 0
+    clusters = gpd.read_file(out / "plan.gpkg", layer="clusters").sort_values(["start_periode", "cluster_id"])
+    first = clusters.iloc[0]["cluster_id"]
+    assert clusters.iloc[0]["start_periode"] < 6
+    store = open_store(out / "plan.gpkg")
+    store.set_input(first, {"start_periode": "2028-K2"}, expected_version=0, writer=Writer("stuurgroep-test"))
+    store.close()
+    result = runner.invoke(app, plan_args(small_inputs, out))
+    assert result.exit_code == 0, result.output
+    again = gpd.read_file(out / "plan.gpkg", layer="clusters").set_index("cluster_id")
+    assert again.loc[first, "start_periode"] == 6  # 2028-K2 is period 6 of a plan from 2027-K1
+
+
+def test_a_stored_start_before_the_new_plan_start_is_a_dutch_error(small_inputs, tmp_path):
+    from gebied.api.store import open_store
+    from gebied.store import Writer
+
+    out = tmp_path / "uit"
+    runner = CliRunner()
+    assert runner.invoke(app, plan_args(small_inputs, out)).exit_code == 0
+    cid = gpd.read_file(out / "plan.gpkg", layer="clusters")["cluster_id"].iloc[0]
+    store = open_store(out / "plan.gpkg")
+    store.set_input(cid, {"start_periode": "2027-K3"}, expected_version=0, writer=Writer("stuurgroep-test"))
+    store.close()
+    result = runner.invoke(app, plan_args(small_inputs, out, "--start", "2028-K1"))
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert f"vaste startperiode van cluster {cid}" in text and "planopslag" in text and "Traceback" not in text
+
+
 def test_run_plan_returns_every_result_as_a_typed_field(small_inputs, tmp_path):
     settings = PlanSettings()
     settings.invoer.adressen = str(small_inputs / "adressen.csv")

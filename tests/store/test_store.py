@@ -52,12 +52,12 @@ def test_input_follows_the_etag_rules_and_is_audited(filled):
     store, layers, _, _ = filled
     cid = clusters_of(layers, OWN)[0]
     ncg = Writer("ncg-sleutel", None, "ncg")
-    first = store.write_input(cid, prioriteit=3, expected_version=0, writer=ncg)
+    first = store.write_input(cid, values={"prioriteit": 3}, expected_version=0, writer=ncg)
     assert (first.versie, first.prioriteit, first.door, first.gemeente_code) == (1, 3, "ncg-sleutel", OWN)
     with pytest.raises(VersionConflict) as stale:
-        store.write_input(cid, prioriteit=5, expected_version=0, writer=ncg)
+        store.write_input(cid, values={"prioriteit": 5}, expected_version=0, writer=ncg)
     assert stale.value.current == 1
-    second = store.write_input(cid, prioriteit=None, expected_version=1, writer=Writer("gm-oost", frozenset({OWN}), "gemeente"))
+    second = store.write_input(cid, values={"prioriteit": None}, expected_version=1, writer=Writer("gm-oost", frozenset({OWN}), "gemeente"))
     assert second.versie == 2 and second.prioriteit is None
     assert store.read_input()[cid].versie == 2
     log = store.audit()
@@ -65,17 +65,36 @@ def test_input_follows_the_etag_rules_and_is_audited(filled):
     assert all(e["tijd"] for e in log)
 
 
+def test_fixed_start_and_priority_are_written_apart_and_audited_per_field(filled):
+    store, layers, _, _ = filled
+    cid = clusters_of(layers, OWN)[0]
+    gm = Writer("gm-oost", frozenset({OWN}), "gemeente")
+    first = store.write_input(cid, values={"start_periode": "2028-K2"}, expected_version=0, writer=gm)
+    assert (first.versie, first.prioriteit, first.start_periode) == (1, None, "2028-K2")
+    second = store.write_input(cid, values={"prioriteit": 2}, expected_version=1, writer=gm)
+    assert (second.versie, second.prioriteit, second.start_periode) == (2, 2, "2028-K2")  # the start is kept
+    third = store.write_input(cid, values={"start_periode": None, "prioriteit": 1}, expected_version=2, writer=gm)
+    assert (third.prioriteit, third.start_periode) == (1, None)
+    row = store.read_input()[cid]
+    assert (row.prioriteit, row.start_periode, row.versie) == (1, None, 3)
+    log = [(e["veld"], e["oud"], e["nieuw"], e["versie"]) for e in store.audit()]
+    assert log == [("start_periode", None, "2028-K2", 1), ("prioriteit", None, "2", 2),
+                   ("prioriteit", "2", "1", 3), ("start_periode", "2028-K2", None, 3)]
+    with pytest.raises(ValueError):
+        store.write_input(cid, values={"cluster_id": "x"}, expected_version=3, writer=gm)
+
+
 def test_a_gemeente_writes_and_reads_only_its_own_clusters(filled):
     store, layers, _, _ = filled
     own, other = clusters_of(layers, OWN)[0], clusters_of(layers, OTHER)[0]
     ncg = Writer("ncg", None, "ncg")
-    store.write_input(other, prioriteit=1, expected_version=0, writer=ncg)
+    store.write_input(other, values={"prioriteit": 1}, expected_version=0, writer=ncg)
     gm = Writer("gm-oost", frozenset({OWN}), "gemeente")
     with pytest.raises(NotVisible):
-        store.write_input(other, prioriteit=2, expected_version=1, writer=gm)
+        store.write_input(other, values={"prioriteit": 2}, expected_version=1, writer=gm)
     with pytest.raises(NotVisible):
-        store.write_input("bestaat-niet", prioriteit=2, expected_version=0, writer=ncg)
-    store.write_input(own, prioriteit=4, expected_version=0, writer=gm)
+        store.write_input("bestaat-niet", values={"prioriteit": 2}, expected_version=0, writer=ncg)
+    store.write_input(own, values={"prioriteit": 4}, expected_version=0, writer=gm)
     assert set(store.read_input(gm)) == {own}
     assert set(store.read_input()) == {own, other}
     assert {e["cluster_id"] for e in store.audit(gm)} == {own}
@@ -114,7 +133,7 @@ def test_row_level_security_cannot_be_bypassed_with_plain_sql(database_url, tmp_
     store = open_plan_store(database=database_url)
     store.add_version(layers, settings={}, input_hash="", output=None)
     other = clusters_of(layers, OTHER)[0]
-    store.write_input(other, prioriteit=1, expected_version=0, writer=Writer("ncg", None, "ncg"))
+    store.write_input(other, values={"prioriteit": 1}, expected_version=0, writer=Writer("ncg", None, "ncg"))
     gm = Writer("gm-oost", frozenset({OWN}), "gemeente")
     a = layers["adressen"]
     with store._as(gm) as conn:

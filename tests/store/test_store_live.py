@@ -173,7 +173,7 @@ def test_the_database_decides_between_two_writers_with_one_version(planned):
     def write(store, prio):
         barrier.wait()
         try:
-            store.write_input(cid, prioriteit=prio, expected_version=0, writer=Writer(f"sleutel-{prio}"))
+            store.write_input(cid, values={"prioriteit": prio}, expected_version=0, writer=Writer(f"sleutel-{prio}"))
             outcome.append("ok")
         except VersionConflict:
             outcome.append("conflict")
@@ -238,7 +238,7 @@ def test_a_gemeente_key_cannot_reach_another_gemeente_in_postgis(database_url, t
         assert {f["properties"]["gemeente_code"] for f in listed} == {OWN}
     # and past the API: the database refuses the other gemeente for this key
     with pytest.raises(NotVisible):
-        store.inputs.backend.write_input(other_cluster, prioriteit=3, expected_version=0,
+        store.inputs.backend.write_input(other_cluster, values={"prioriteit": 3}, expected_version=0,
                                          writer=Writer("gm", frozenset({OWN}), "gemeente"))
     log = store.inputs.backend.audit()
     assert [(e["cluster_id"], e["sleutel"]) for e in log] == [(own_cluster, "gemeente-GM9901-1")]
