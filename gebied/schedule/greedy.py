@@ -264,20 +264,13 @@ def pack(
             first = min(us, key=lambda u: position.get(int(u), 0))
             place(first, first_at=groups.start[g])
             group_start[g] = groups.start[g]
-    # priorities: the first units of prioritised groups go to the front, in priority order
-    # (a steering group's "prioriteit 1" means: this cluster goes first)
+    # priorities: the units of prioritised groups go to the front, whole groups in priority
+    # order, each in its own order (a steering group's "prioriteit 1" means: this cluster
+    # goes first); the other units keep their order after them
     order = np.array(order, dtype=np.int64)
-    prio = [g for g in range(len(groups.units)) if groups.prioriteit[g] and len(groups.units[g])]
-    if prio:
-        pos_first = {}
-        for k, u in enumerate(order):
-            g = group_of[u]
-            if g in prio and g not in pos_first:
-                pos_first[g] = k
-        ranked = sorted(pos_first, key=lambda g: (groups.prioriteit[g], pos_first[g]))
-        firsts = [int(order[pos_first[g]]) for g in ranked]
-        chosen = set(firsts)
-        order = np.array(firsts + [int(u) for u in order if int(u) not in chosen], dtype=np.int64)
+    rank = priority_rank(groups, order, group_of)
+    if rank:
+        order = order[np.argsort([rank.get(int(group_of[u]), len(rank)) for u in order], kind="stable")]
     for u in order:
         if done[u]:
             continue
@@ -292,6 +285,17 @@ def pack(
         if g >= 0 and g not in group_start:
             group_start[g] = int(periods[u][needs[u]].min())
     return periods
+
+
+def priority_rank(groups: Groups, order: np.ndarray, group_of: np.ndarray) -> dict[int, int]:
+    """Rank (0 first) of each prioritised group: by priority number, ties by the position of
+    the group's first unit in ``order``."""
+    first: dict[int, int] = {}
+    for k, u in enumerate(order):
+        g = int(group_of[u])
+        if g >= 0 and groups.prioriteit[g] and g not in first:
+            first[g] = k
+    return {g: k for k, g in enumerate(sorted(first, key=lambda g: (groups.prioriteit[g], first[g])))}
 
 
 def retime_late(units: Units, periods: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -358,17 +362,34 @@ def make_groups(fixed: pd.DataFrame | None, units: Units, gebied_of: dict[str, s
     return groups
 
 
+def cluster_priorities(units: Units, groups: Groups) -> dict[str, int]:
+    """Per cluster the steering group's priority (clusters without one are left out)."""
+    return {str(c): p for us, p in zip(groups.units, groups.prioriteit) if p for c in units.cluster[us]}
+
+
 def check_groups(units: Units, periods: np.ndarray, groups: Groups) -> bool:
-    """Whether a unit plan keeps every fixed start period and the priority order."""
+    """Whether a unit plan keeps every fixed start period and the priority order: a group
+    with a priority starts no later than a group with a larger number and, unless its own
+    start is fixed, no later than any unit outside the prioritised and fixed groups."""
+    first = np.where(periods > 0, periods, np.iinfo(np.int64).max).min(axis=1)
+    outside = np.ones(len(periods), dtype=bool)
     starts = {}
     for g, us in enumerate(groups.units):
-        sub = periods[us]
-        starts[g] = int(sub[sub > 0].min())
+        outside[us] = False
+        starts[g] = int(first[us].min())
         if groups.start[g] and starts[g] != groups.start[g]:
             return False
-    for g in starts:
-        for h in starts:
-            pg, ph = groups.prioriteit[g], groups.prioriteit[h]
-            if pg and ph and pg < ph and starts[g] > starts[h]:
+    rest = int(first[outside].min()) if outside.any() else np.iinfo(np.int64).max
+    for g, sg in starts.items():
+        pg = groups.prioriteit[g]
+        if not pg:
+            continue
+        free = not groups.start[g]  # a fixed start period wins over the priority
+        if free and sg > rest:
+            return False
+        for h, sh in starts.items():
+            ph = groups.prioriteit[h]
+            after = ph > pg or (free and not ph and not groups.start[h])
+            if after and sg > sh:
                 return False
     return True

@@ -25,6 +25,7 @@ from gebied.schedule.greedy import (
     Groups,
     HorizonError,
     Units,
+    cluster_priorities,
     make_groups,
     make_units,
     pack,
@@ -269,7 +270,9 @@ def _result(setup: Setup, chosen: Candidate, *, strategy: str, info: dict[str, A
     metrics |= request_metrics(setup.requests)
     return ScheduleResult(
         addresses=out,
-        clusters=cluster_table(out, start=setup.start, periode=setup.periode),
+        clusters=cluster_table(
+            out, start=setup.start, periode=setup.periode, priorities=cluster_priorities(chosen.units, chosen.groups)
+        ),
         periods=periods,
         metrics=metrics,
         strategy=strategy,
@@ -278,9 +281,13 @@ def _result(setup: Setup, chosen: Candidate, *, strategy: str, info: dict[str, A
     )
 
 
-def cluster_table(scheduled: pd.DataFrame, *, start: str = "2027-K1", periode: str = "kwartaal") -> pd.DataFrame:
+def cluster_table(
+    scheduled: pd.DataFrame, *, start: str = "2027-K1", periode: str = "kwartaal", priorities: Mapping[str, int] | None = None
+) -> pd.DataFrame:
     """Per cluster: ``aantal_ingepland``, first period of each stage, ``start_periode``, ``gereed_periode``
-    and ``prioriteit`` (the order of the plan, 1 first)."""
+    and ``prioriteit`` (the order of the plan, 1 first: by start period, then the steering
+    group's ``priorities`` (per cluster, lower first, clusters without one last), then
+    ``gereed_periode``)."""
     sub = scheduled[scheduled["gereed_periode"].notna() & scheduled["cluster_id"].notna()]
     frame = pd.DataFrame({"cluster_id": sub["cluster_id"].astype(str)})
     for s in STAGES:
@@ -296,7 +303,8 @@ def cluster_table(scheduled: pd.DataFrame, *, start: str = "2027-K1", periode: s
     out["gereed_gemiddeld"] = g["gereed"].mean().round(2)
     out = out.reset_index()
     out["start_periode"] = out["start_periode"].fillna(out["gereed_periode"])
-    out = out.sort_values(["start_periode", "gereed_periode", "cluster_id"], kind="stable")
+    out["_prio"] = out["cluster_id"].map(dict(priorities or {})).astype("Float64").fillna(np.inf)
+    out = out.sort_values(["start_periode", "_prio", "gereed_periode", "cluster_id"], kind="stable").drop(columns="_prio")
     out["prioriteit"] = np.arange(1, len(out) + 1)
     for col in [*(f"{s}_periode" for s in STAGES), "start_periode", "gereed_periode"]:
         out[col] = out[col].astype("Int64")
