@@ -250,6 +250,22 @@ def plan_layers(seed: int = 7) -> dict[str, pd.DataFrame]:
             "planning": _planning(adr), "plan_info": info}
 
 
+def hot_spot_layer(layers: dict[str, pd.DataFrame]) -> gpd.GeoDataFrame:
+    """Two hot spots (brandhaarden): rank 1 in a buurt of OTHER, rank 2 in a buurt of OWN."""
+    adr = layers["adressen"]
+    own_bu = adr.loc[adr["gemeente_code"] == OWN, "buurt_code"].iloc[0]
+    other_bu = adr.loc[adr["gemeente_code"] == OTHER, "buurt_code"].iloc[0]
+    return gpd.GeoDataFrame(
+        {
+            "brandhaard_id": ["BH0001", "BH0002"], "rang": [1, 2], "woonplaats": ["Oostdorp", "Westdorp"],
+            "straat": ["Kerkstraat", "Molenweg"], "huisnummers": ["1–23", "2–40"], "gebied_code": [other_bu, own_bu],
+            "adressen": [12, 20], "ernst": [48.0, 40.0], "actie": ["herbeoordelen", "meenemen"],
+            "toelichting": ["Kerkstraat 1–23: …", "Molenweg 2–40: …"],
+        },
+        geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10)], crs=28992,
+    )
+
+
 def report_inputs(seed: int = 7) -> dict:
     """Everything ``render_report`` takes for the plan: ``{"layers": ..., "metrics": ..., ...}``."""
     layers = plan_layers(seed)

@@ -94,10 +94,15 @@ async def _ctx(request: Request, key: str | None, versie: int | None) -> Ctx:
     live = request.app.state.live
     live.poll()
     if versie is None or versie == live.current.versie:
-        return Ctx(live.current, principal)
-    store = await run_in_threadpool(live.view, versie)
-    if store is None:
-        raise HTTPException(404, f"planversie {versie} bestaat niet (zie GET /versies)")
+        store = live.current
+    else:
+        store = await run_in_threadpool(live.view, versie)
+        if store is None:
+            raise HTTPException(404, f"planversie {versie} bestaat niet (zie GET /versies)")
+    if principal.rol == "gemeente":
+        # a gemeente is answered from the rows the store gives it (row-level security in PostGIS)
+        own = live.cached_gemeente_view(store, principal)
+        store = own if own is not None else await run_in_threadpool(live.gemeente_view, store, principal)
     return Ctx(store, principal)
 
 

@@ -5,6 +5,11 @@ added a version, the version is loaded in a background thread while the old one 
 serving, and then replaces it in one assignment. Version files are never deleted, so no
 request ever reads a deleted file. Older versions (``?versie=``) are loaded on demand and
 kept for a while (:data:`KEEP_OLD`).
+
+A gemeente key is served from a view of its own: the rows the store gives that gemeente
+(in PostGIS through row-level security), so other gemeenten's addresses, clusters, flags
+and hot spots are not even in the memory that answers it. These views are built on first
+use and rebuilt for a new version before it replaces the old one.
 """
 
 from __future__ import annotations
@@ -16,14 +21,17 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
+from gebied.api.auth import Principal
 from gebied.api.store import PlanStore, build_view
 from gebied.errors import GebiedError
-from gebied.store import PlanStoreBackend, version_diff
+from gebied.store import TOOL, PlanStoreBackend, Writer, version_diff
 
 #: Seconds between two looks at the store for a new version.
 POLL_SECONDS = 0.5
 #: Older versions kept in memory.
 KEEP_OLD = 2
+#: Gemeente views kept in memory (per version and set of gemeenten).
+KEEP_GEMEENTE = 32
 
 log = logging.getLogger("gebied.api")
 
@@ -35,7 +43,9 @@ class Live:
         self.current = view
         self.backend: PlanStoreBackend | None = view.inputs.backend if view.inputs is not None else None
         self._old: OrderedDict[int, PlanStore] = OrderedDict()
-        self._diffs: OrderedDict[tuple[int, int], dict] = OrderedDict()
+        self._diffs: OrderedDict[tuple, dict] = OrderedDict()
+        self._gemeente_views: OrderedDict[tuple[int, frozenset[str]], PlanStore] = OrderedDict()
+        self._gemeente_lock = threading.Lock()
         self._next_poll = 0.0
         self._loading = False
         self._lock = threading.Lock()
@@ -61,6 +71,8 @@ class Live:
     def _switch(self, versie: int) -> None:
         try:
             view = self._load(versie)
+            for gemeenten in {key[1] for key in self._gemeente_views if key[0] == self.current.versie}:
+                self._gemeente_view(view, gemeenten)  # ready before the switch: no slow first request
             gc.collect()
             gc.freeze()
             old, self.current = self.current, view
@@ -73,12 +85,40 @@ class Live:
         finally:
             self._loading = False
 
-    def _load(self, versie: int) -> PlanStore:
-        layers = self.backend.read_layers(versie)
+    def _load(self, versie: int, writer: Writer = TOOL, *, public_from: PlanStore | None = None) -> PlanStore:
+        layers = self.backend.read_layers(versie, writer)
         plan_dir = self.backend.plan_dir(versie)
-        view = build_view(layers, path=Path(f"planversie {versie}"), plan_dir=plan_dir, versie=versie)
+        view = build_view(layers, path=Path(f"planversie {versie}"), plan_dir=plan_dir, versie=versie, public_from=public_from)
         view.inputs = self.current.inputs
         return view
+
+    # ----------------------------------------------------------- per gemeente
+    @staticmethod
+    def _writer(gemeenten: frozenset[str]) -> Writer:
+        return Writer("gemeente:" + ",".join(sorted(gemeenten)), gemeenten, "gemeente")
+
+    def cached_gemeente_view(self, view: PlanStore, principal: Principal) -> PlanStore | None:
+        """The view a gemeente key is served from, when it is ready (else None: see :meth:`gemeente_view`)."""
+        if principal.rol != "gemeente" or self.backend is None or view.versie is None:
+            return view
+        return self._gemeente_views.get((view.versie, principal.gemeenten))
+
+    def gemeente_view(self, view: PlanStore, principal: Principal) -> PlanStore:
+        """The view of version ``view.versie`` with only the rows of the key's gemeenten (loaded once)."""
+        ready = self.cached_gemeente_view(view, principal)
+        return ready if ready is not None else self._gemeente_view(view, principal.gemeenten)
+
+    def _gemeente_view(self, view: PlanStore, gemeenten: frozenset[str]) -> PlanStore:
+        key = (view.versie, gemeenten)
+        with self._gemeente_lock:
+            ready = self._gemeente_views.get(key)
+            if ready is None:
+                ready = self._load(view.versie, self._writer(gemeenten), public_from=view)
+                ready.inputs = view.inputs
+                self._gemeente_views[key] = ready
+                while len(self._gemeente_views) > KEEP_GEMEENTE:
+                    self._gemeente_views.popitem(last=False)
+        return ready
 
     def _keep(self, view: PlanStore) -> None:
         if view.versie is None:
@@ -104,9 +144,11 @@ class Live:
         self._keep(view)
         return view
 
-    def diff(self, old: int, new: int) -> dict | None:
-        """The difference between two versions (None when one does not exist)."""
-        key = (old, new)
+    def diff(self, old: int, new: int, gemeenten: frozenset[str] | None = None) -> dict | None:
+        """The difference between two versions (None when one does not exist); with ``gemeenten``
+        computed from the rows the store gives those gemeenten."""
+        key = (old, new, gemeenten)
+        writer = TOOL if gemeenten is None else self._writer(gemeenten)
         with self._lock:
             if key in self._diffs:
                 return self._diffs[key]
@@ -114,7 +156,7 @@ class Live:
         if old not in known or new not in known:
             return None
         try:
-            result = version_diff(self.backend.read_layers(old), self.backend.read_layers(new))
+            result = version_diff(self.backend.read_layers(old, writer), self.backend.read_layers(new, writer))
         except GebiedError:
             return None
         with self._lock:

@@ -43,7 +43,8 @@ async def list_versions(request: Request, ctx: Public) -> FastJSON:
 )
 def version_difference(request: Request, ctx: Protected, van: Nummer, naar: Nummer) -> FastJSON:
     """Rol gemeente ziet alleen clusters en adressen van de eigen gemeente(n)."""
-    diff = request.app.state.live.diff(van, naar)
+    gemeenten = None if ctx.principal.ziet_alles else ctx.principal.gemeenten
+    diff = request.app.state.live.diff(van, naar, gemeenten)
     if diff is None:
         raise HTTPException(404, "planversie bestaat niet (zie GET /versies)")
     mag = ctx.principal.mag_gemeente

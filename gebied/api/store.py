@@ -178,8 +178,14 @@ def read_plan_file(path: str | Path) -> dict[str, pd.DataFrame]:
     return {name: frame for name in names if (frame := _read_layer(path, name, available)) is not None}
 
 
-def build_view(layers: dict[str, pd.DataFrame], *, path: Path, plan_dir: Path | None, versie: int | None = None) -> PlanStore:
-    """Index the layers of one plan version in memory (raises GebiedError on bad layers)."""
+def build_view(
+    layers: dict[str, pd.DataFrame], *, path: Path, plan_dir: Path | None, versie: int | None = None, public_from: PlanStore | None = None
+) -> PlanStore:
+    """Index the layers of one plan version in memory (raises GebiedError on bad layers).
+
+    ``public_from``: a view of the same version whose publication table is taken over (a
+    gemeente's view holds only its own rows, but the public table is the same for everyone).
+    """
     adressen, clusters, gebieden = layers.get("adressen"), layers.get("clusters"), layers.get("gebieden")
     vlaggen, info_frame = layers.get("vlaggen"), layers.get("plan_info")
     for layer, frame, column in (
@@ -205,11 +211,15 @@ def build_view(layers: dict[str, pd.DataFrame], *, path: Path, plan_dir: Path | 
     store_parts.update(_index_clusters(clusters))
     store_parts.update(index_areas(gebieden))
     publiek = layers.get("publiek")
-    if publiek is None:  # a plan from before the publication table: compute it the same way
-        planning = layers.get("planning")
-        publiek = publish({"adressen": adressen, "gebieden": gebieden, "planning": planning},
-                          level=info.get("clusterniveau"), threshold=drempel).table
-    store_parts.update(index_public(publiek))
+    if public_from is not None:
+        store_parts.update(public=public_from.public, public_by_code=public_from.public_by_code,
+                           public_geometry=public_from.public_geometry)
+    else:
+        if publiek is None:  # a plan from before the publication table: compute it the same way
+            planning = layers.get("planning")
+            publiek = publish({"adressen": adressen, "gebieden": gebieden, "planning": planning},
+                              level=info.get("clusterniveau"), threshold=drempel).table
+        store_parts.update(index_public(publiek))
     base = clusters["prioriteit"] if "prioriteit" in clusters.columns else pd.Series(pd.NA, index=clusters.index)
     base_priorities = {str(c): None if pd.isna(p) else int(p) for c, p in zip(clusters["cluster_id"], base)}
     return PlanStore(path=path, drempel=drempel, info=info, plan_dir=plan_dir, versie=versie,

@@ -44,6 +44,7 @@ from gebied.store.model import (
     Writer,
     check_values,
     now_iso,
+    visible_layers,
 )
 
 #: Name of the store file inside the store folder.
@@ -191,11 +192,13 @@ class EmbeddedStore:
         row = self._read("SELECT uitvoer FROM plan_versies WHERE versie = ?", (versie,))
         return Path(row[0][0]) if row and row[0][0] else None
 
-    def read_layers(self, versie: int) -> dict[str, pd.DataFrame]:
-        """The layers of a version (those of :data:`VERSION_LAYERS` it has)."""
+    def read_layers(self, versie: int, writer: Writer = TOOL) -> dict[str, pd.DataFrame]:
+        """The layers of a version (those of :data:`VERSION_LAYERS` it has); for a gemeente
+        ``writer`` only its rows (:func:`gebied.store.model.visible_layers`)."""
         path = self.version_file(versie)
         available = {str(name) for name, _ in pyogrio.list_layers(path)}
-        return {layer: pyogrio.read_dataframe(path, layer=layer) for layer in VERSION_LAYERS if layer in available}
+        layers = {layer: pyogrio.read_dataframe(path, layer=layer) for layer in VERSION_LAYERS if layer in available}
+        return visible_layers(layers, writer)
 
     def add_version(
         self,

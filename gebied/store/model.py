@@ -27,8 +27,13 @@ INPUT_COLUMNS: tuple[str, ...] = (
 )
 #: Input fields a steering group writes per cluster (each write names the fields it sets).
 INPUT_FIELDS: tuple[str, ...] = ("prioriteit", "start_periode")
+#: Non-geometry layers that name addresses, kept row by row with a gemeente: flags by the
+#: gemeente of their address, hot spots by the gemeente of their area (:func:`row_gemeenten`).
+ROW_LAYERS: tuple[str, ...] = ("vlaggen", "brandhaarden")
+#: Layers whose rows carry ``gemeente_code`` themselves.
+GEMEENTE_LAYERS: tuple[str, ...] = ("adressen", "clusters", "gebieden")
 #: Layers of a plan version kept in a store.
-VERSION_LAYERS: tuple[str, ...] = ("adressen", "clusters", "gebieden", "publiek", "vlaggen", "planning", "plan_info")
+VERSION_LAYERS: tuple[str, ...] = ("adressen", "clusters", "gebieden", "publiek", "vlaggen", "brandhaarden", "planning", "plan_info")
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ class PlanStoreBackend(Protocol):
 
     def versions(self) -> list[PlanVersion]: ...
     def newest(self) -> int | None: ...
-    def read_layers(self, versie: int) -> dict[str, pd.DataFrame]: ...
+    def read_layers(self, versie: int, writer: Writer = TOOL) -> dict[str, pd.DataFrame]: ...
     def plan_dir(self, versie: int) -> Path | None: ...
     def add_version(self, layers: Mapping[str, pd.DataFrame], *, settings: dict, input_hash: str, output: str | None) -> PlanVersion: ...
     def read_input(self, writer: Writer = TOOL) -> dict[str, InputRow]: ...
@@ -109,6 +114,39 @@ def check_values(values: Mapping[str, object]) -> dict[str, object]:
     if unknown or not values:
         raise ValueError(f"invoervelden moeten uit {', '.join(INPUT_FIELDS)} komen (gekregen: {', '.join(unknown) or 'geen'})")
     return {name: values[name] for name in INPUT_FIELDS if name in values}
+
+
+def row_gemeenten(name: str, layers: Mapping[str, pd.DataFrame]) -> list[str | None]:
+    """The gemeente of each row of a layer of :data:`ROW_LAYERS` (None where unknown)."""
+    frame = layers[name]
+    if name == "vlaggen":
+        lookup, source, keys = layers.get("adressen"), "adres_id", frame.get("adres_id")
+    else:
+        lookup, source, keys = layers.get("gebieden"), "code", frame.get("gebied_code")
+    if keys is None or lookup is None or source not in lookup or "gemeente_code" not in lookup:
+        return [None] * len(frame)
+    known = pd.DataFrame(lookup)[[source, "gemeente_code"]].dropna().astype(str).drop_duplicates(source)
+    gemeente = dict(zip(known[source], known["gemeente_code"]))
+    return [None if pd.isna(k) else gemeente.get(str(k)) for k in keys]
+
+
+def visible_layers(layers: Mapping[str, pd.DataFrame], writer: Writer) -> dict[str, pd.DataFrame]:
+    """The rows of a version that ``writer`` may read: for a gemeente only the rows of its gemeenten
+    in every layer that names addresses (what row-level security gives in PostGIS)."""
+    if writer.gemeenten is None:
+        return dict(layers)
+    allowed = set(writer.gemeenten)
+    out = dict(layers)
+    for name in ROW_LAYERS:
+        if name in layers:
+            keep = [g in allowed for g in row_gemeenten(name, layers)]
+            out[name] = layers[name][keep].reset_index(drop=True)
+    for name in GEMEENTE_LAYERS:
+        frame = layers.get(name)
+        if frame is not None:
+            keep = frame["gemeente_code"].isin(allowed).fillna(False) if "gemeente_code" in frame else False
+            out[name] = frame[keep].reset_index(drop=True) if "gemeente_code" in frame else frame.iloc[0:0]
+    return out
 
 
 def now_iso() -> str:

@@ -33,6 +33,7 @@ import shapely
 from gebied.errors import GebiedError
 from gebied.schedule.priorities import COLUMNS
 from gebied.store.model import (
+    ROW_LAYERS,
     TOOL,
     VERSION_LAYERS,
     InputRow,
@@ -42,6 +43,7 @@ from gebied.store.model import (
     Writer,
     check_values,
     now_iso,
+    row_gemeenten,
 )
 
 #: Layers with a geometry, their table and key columns.
@@ -112,6 +114,23 @@ _MIGRATIONS: tuple[str, ...] = (
         RETURN NEW;
     END $$;
     """,
+    # 3: flags and hot spots row by row with their gemeente, under row-level security, so that a
+    # gemeente's transaction reads only its own; plan_info and planning (no addresses) for every role
+    """
+    CREATE TABLE plan_rijen (versie integer NOT NULL REFERENCES plan_versies ON DELETE CASCADE, laag text NOT NULL,
+        rij integer NOT NULL, gemeente_code text, gegevens jsonb NOT NULL, PRIMARY KEY (versie, laag, rij));
+    ALTER TABLE plan_rijen ENABLE ROW LEVEL SECURITY; ALTER TABLE plan_rijen FORCE ROW LEVEL SECURITY;
+    CREATE POLICY gemeente ON plan_rijen USING (gebied_mag(gemeente_code)) WITH CHECK (gebied_mag(gemeente_code));
+    DROP POLICY gemeente ON plan_tabellen;
+    CREATE POLICY gemeente ON plan_tabellen USING (gebied_mag(NULL) OR laag IN ('plan_info', 'planning'))
+        WITH CHECK (gebied_mag(NULL));
+    INSERT INTO plan_rijen (versie, laag, rij, gemeente_code, gegevens)
+        SELECT t.versie, t.laag, e.n - 1, a.gemeente_code, e.rec
+        FROM plan_tabellen t CROSS JOIN LATERAL jsonb_array_elements(t.gegevens) WITH ORDINALITY AS e(rec, n)
+        LEFT JOIN plan_adressen a ON a.versie = t.versie AND a.adres_id = e.rec->>'adres_id'
+        WHERE t.laag = 'vlaggen';
+    DELETE FROM plan_tabellen WHERE laag = 'vlaggen';
+    """,
 )
 
 
@@ -142,6 +161,7 @@ class PostgisStore:
 
     name = "postgis"
     writable = True
+
     #: A server looks for input written by other processes at most this often (seconds).
     refresh_seconds = 0.25
 
@@ -170,6 +190,7 @@ class PostgisStore:
                 except psycopg.Error:
                     raise GebiedError("PostGIS ontbreekt in de database; laat de beheerder 'CREATE EXTENSION postgis' uitvoeren") from None
             self.conn.execute("SELECT pg_advisory_xact_lock(hashtext('gebied-schema'))")
+            self.conn.execute("SELECT set_config('gebied.rol', 'beheer', true)")  # data moved by a migration: every row
             self.conn.execute("CREATE TABLE IF NOT EXISTS gebied_schema (versie integer NOT NULL)")
             done = self.conn.execute("SELECT max(versie) FROM gebied_schema").fetchone()[0] or 0
             for number, sql in enumerate(_MIGRATIONS[done:], start=done + 1):
@@ -220,7 +241,16 @@ class PostgisStore:
                 if name in layers:
                     self._copy_layer(conn, versie, name, table, layers[name])
             for name in VERSION_LAYERS:
-                if name in layers and name not in GEO_TABLES:
+                if name in ROW_LAYERS and name in layers:
+                    gemeenten = row_gemeenten(name, layers)
+                    cols = "versie, laag, rij, gemeente_code, gegevens"
+                    conn.execute("CREATE TEMP TABLE laden (LIKE plan_rijen) ON COMMIT DROP")  # COPY skips row-level security
+                    with conn.cursor().copy(f"COPY laden ({cols}) FROM STDIN") as copy:
+                        for i, rec in enumerate(_records(layers[name])):
+                            copy.write_row((versie, name, i, gemeenten[i], _json(rec)))
+                    conn.execute(f"INSERT INTO plan_rijen ({cols}) SELECT {cols} FROM laden")
+                    conn.execute("DROP TABLE laden")
+                elif name in layers and name not in GEO_TABLES:
                     conn.execute("INSERT INTO plan_tabellen (versie, laag, gegevens) VALUES (%s, %s, %s::jsonb)",
                                  (versie, name, _json(_records(layers[name]))))
         return PlanVersion(versie, when.isoformat(), settings, input_hash, output)
@@ -242,10 +272,14 @@ class PostgisStore:
         conn.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM laden")
         conn.execute("DROP TABLE laden")
 
-    def read_layers(self, versie: int) -> dict[str, pd.DataFrame]:
-        """The layers of a version, as they were written (geometry in EPSG:28992)."""
+    def read_layers(self, versie: int, writer: Writer = TOOL) -> dict[str, pd.DataFrame]:
+        """The layers of a version, as they were written (geometry in EPSG:28992).
+
+        With a gemeente ``writer`` the database returns only that gemeente's rows of every
+        layer with addresses (row-level security); the API serves such a key from them.
+        """
         out: dict[str, pd.DataFrame] = {}
-        with self._as(TOOL) as conn:
+        with self._as(writer) as conn:
             row = conn.execute("SELECT kolommen FROM plan_versies WHERE versie = %s", (versie,)).fetchone()
             if row is None:
                 raise GebiedError(f"planversie {versie} bestaat niet in de database")
@@ -259,6 +293,10 @@ class PostgisStore:
                 out[name] = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS, index=frame.index))
             for name, gegevens in conn.execute("SELECT laag, gegevens FROM plan_tabellen WHERE versie = %s", (versie,)).fetchall():
                 out[name] = _restore(gegevens, kolommen.get(name, {}))
+            for name in ROW_LAYERS:
+                if name in kolommen:
+                    rows = conn.execute("SELECT gegevens FROM plan_rijen WHERE versie = %s AND laag = %s ORDER BY rij", (versie, name))
+                    out[name] = _restore([r[0] for r in rows.fetchall()], kolommen[name])
         return out
 
     # -------------------------------------------------------------------- input

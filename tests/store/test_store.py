@@ -140,7 +140,11 @@ def test_row_level_security_cannot_be_bypassed_with_plain_sql(database_url, tmp_
         seen = {r[0] for r in conn.execute("SELECT DISTINCT gemeente_code FROM plan_adressen")}
         assert seen == {OWN}
         assert conn.execute("SELECT count(*) FROM plan_adressen").fetchone()[0] == int((a["gemeente_code"] == OWN).sum())
-        assert conn.execute("SELECT count(*) FROM plan_tabellen").fetchone()[0] == 0  # flags: not for a gemeente
+        # tables without addresses only; flags row by row, of the own gemeente only
+        assert {r[0] for r in conn.execute("SELECT laag FROM plan_tabellen")} <= {"plan_info", "planning"}
+        own_flags = [r[0] for r in conn.execute("SELECT gegevens->>'adres_id' FROM plan_rijen WHERE laag = 'vlaggen'")]
+        gemeente = dict(zip(a["adres_id"].astype(str), a["gemeente_code"]))
+        assert own_flags and {gemeente[x] for x in own_flags} == {OWN}
         assert conn.execute("UPDATE prioriteiten SET prioriteit = 9").rowcount == 0
         assert conn.execute("DELETE FROM prioriteiten").rowcount == 0
         assert conn.execute("SELECT count(*) FROM auditlog").fetchone()[0] == 0

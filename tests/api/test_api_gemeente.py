@@ -1,0 +1,54 @@
+"""A gemeente key is answered from a view that holds only its own gemeente's rows, on both stores,
+also after the server switched to a new plan version."""
+
+from __future__ import annotations
+
+import time
+
+from gebied.api.auth import create_key
+from gebied.io import write_layers
+from gebied.store import open_plan_store, store_dir_for
+from tests.plan_fixture import OTHER, OWN, hot_spot_layer, plan_layers
+
+
+def test_a_gemeente_key_is_answered_from_its_own_rows(serve, kind, request, tmp_path):
+    layers = plan_layers()
+    layers["brandhaarden"] = hot_spot_layer(layers)
+    folder = tmp_path / "uit"
+    folder.mkdir()
+    write_layers(layers, folder / "plan.gpkg")
+    keys = tmp_path / "sleutels.toml"
+    gm = {"X-API-Key": create_key(keys, rol="gemeente", gemeenten=[OWN])}
+    ncg = {"X-API-Key": create_key(keys, rol="ncg")}
+    client = serve(folder, keys)
+    a = layers["adressen"]
+    own_id = str(a.loc[a["gemeente_code"] == OWN, "adres_id"].iloc[0])
+    other_id = str(a.loc[a["gemeente_code"] == OTHER, "adres_id"].iloc[0])
+    assert client.get(f"/adressen/{own_id}", headers=gm).status_code == 200
+    assert client.get(f"/adressen/{other_id}", headers=gm).status_code == 404
+    assert client.get(f"/adressen/{other_id}", headers=ncg).status_code == 200
+    assert [h["brandhaard_id"] for h in client.get("/brandhaarden", headers=gm).json()["items"]] == ["BH0002"]
+
+    live = client.app.state.live
+    principal = next(p for p in client.app.state.keys.values() if p.rol == "gemeente")
+    view = live.cached_gemeente_view(live.current, principal)
+    assert view is not None and view is not live.current
+    assert set(view.address_gemeente.values()) == {OWN}  # the other gemeente is not in this memory at all
+    assert set(view.cluster_gemeente) == {OWN} and set(view.flag_gemeente) == {OWN}
+    assert set(view.hot_spot_gemeente) == {OWN}
+    assert len(live.current.address_gemeente) == len(a)
+
+    # a new version: the gemeente's view is ready when the server switches
+    database = request.getfixturevalue("database_url") if kind == "postgis" else None
+    backend = open_plan_store(output=folder if database is None else None, database=database)
+    assert database is not None or backend.folder == store_dir_for(folder)
+    backend.add_version(layers, settings={}, input_hash="", output=str(folder))
+    backend.close()
+    deadline = time.time() + 60
+    while live.current.versie != 2 and time.time() < deadline:
+        client.get("/gezondheid")
+        time.sleep(0.1)
+    assert live.current.versie == 2
+    again = live.cached_gemeente_view(live.current, principal)
+    assert again is not None and again.versie == 2 and set(again.address_gemeente.values()) == {OWN}
+    assert client.get(f"/adressen/{own_id}", headers=gm).status_code == 200
