@@ -7,6 +7,7 @@ import pytest
 
 from gebied.store import Writer, open_plan_store
 from tests.plan_fixture import OTHER, OWN, hot_spot_layer, plan_layers
+from tests.postgis import needs_postgis
 
 GM = Writer("gm-oost", frozenset({OWN}), "gemeente")
 
@@ -45,3 +46,31 @@ def test_a_gemeente_reads_only_its_own_rows(stored):
             assert len(own[name]) == len(layers[name])
     both = store.read_layers(1, Writer("gm-beide", frozenset({OWN, OTHER}), "gemeente"))
     assert len(both["adressen"]) == len(a[a["gemeente_code"].isin([OWN, OTHER])])
+
+
+@needs_postgis
+def test_migration_3_moves_the_flags_of_older_versions_under_row_level_security(database_url):
+    """A database made before migration 3 (flags as one blob in plan_tabellen) keeps its flags,
+    now per row with their gemeente."""
+    layers = plan_layers()
+    store = open_plan_store(database=database_url)
+    store.add_version(layers, settings={}, input_hash="", output=None)
+    with store._as(Writer("beheer", None, "beheer")) as conn:  # put the database back in its state after migration 2
+        conn.execute("""INSERT INTO plan_tabellen (versie, laag, gegevens)
+                        SELECT versie, laag, jsonb_agg(gegevens ORDER BY rij) FROM plan_rijen GROUP BY versie, laag""")
+        conn.execute("DROP TABLE plan_rijen")
+        conn.execute("DROP POLICY gemeente ON plan_tabellen")
+        conn.execute("CREATE POLICY gemeente ON plan_tabellen USING (gebied_mag(NULL)) WITH CHECK (gebied_mag(NULL))")
+        conn.execute("DELETE FROM gebied_schema WHERE versie = 3")
+    store.close()
+    store = open_plan_store(database=database_url)  # migrates
+    try:
+        assert len(store.read_layers(1)["vlaggen"]) == len(layers["vlaggen"])
+        own = store.read_layers(1, GM)["vlaggen"]
+        a = layers["adressen"]
+        gemeente = dict(zip(a["adres_id"].astype(str), a["gemeente_code"]))
+        assert len(own) and {gemeente[str(x)] for x in own["adres_id"]} == {OWN}
+        with store._as(GM) as conn:
+            assert {r[0] for r in conn.execute("SELECT laag FROM plan_tabellen")} <= {"plan_info", "planning"}
+    finally:
+        store.close()
