@@ -4,7 +4,8 @@ Load: ``wrk`` (Debian package ``wrk``) with 50 concurrent connections for ``--du
 seconds (default 30) per route; without wrk, an asyncio + httpx load generator in a
 separate process is used. Routes without a key (``/gebieden``, ``/gebieden?formaat=geojson``,
 ``/gebieden/{code}``: bytes prepared once per plan version) and with an ncg key
-(``/adressen/{id}`` with random ids, ``/clusters?bbox=`` with random 1 km windows).
+(``/adressen/{id}`` with random ids, ``/clusters?bbox=`` with random 1 km windows), and with a
+gemeente key (``/adressen/{id}`` in the largest gemeente: served from that gemeente's own rows).
 
 Both stores side by side: the embedded store (``--plan``) and, with ``--database URL`` (or
 ``GEBIED_TEST_DATABASE``), PostGIS with the same plan loaded as a version (in its own schema
@@ -253,10 +254,14 @@ def main() -> None:
     keys = OUT / "sleutels.toml"
     keys.unlink(missing_ok=True)
     key = create_key(keys, rol="ncg")
-    adr = gpd.read_file(plan, layer="adressen", columns=["adres_id"], engine="pyogrio")
+    adr = gpd.read_file(plan, layer="adressen", columns=["adres_id", "gemeente_code"], engine="pyogrio")
+    largest = str(adr["gemeente_code"].mode().iloc[0])
+    gm_key = create_key(keys, rol="gemeente", gemeenten=[largest])
     cl = gpd.read_file(plan, layer="clusters", engine="pyogrio").to_crs(4326)
     rng = random.Random(1)
     ids = rng.sample(list(adr["adres_id"].astype(str)), min(2000, len(adr)))
+    own = adr.loc[adr["gemeente_code"] == largest, "adres_id"].astype(str).tolist()
+    own_ids = rng.sample(own, min(2000, len(own)))
     minx, miny, maxx, maxy = cl.total_bounds
     windows = []
     for _ in range(500):
@@ -285,6 +290,7 @@ def main() -> None:
                     "GET /gebieden?formaat=geojson (publiek)": (["/gebieden?formaat=geojson"], ""),
                     "GET /gebieden/{code} (publiek)": ([f"/gebieden/{c}" for c in codes], ""),
                     "GET /adressen/{id} (ncg)": ([f"/adressen/{i}" for i in ids], key),
+                    "GET /adressen/{id} (gemeente)": ([f"/adressen/{i}" for i in own_ids], gm_key),
                     "GET /clusters?bbox= (ncg)": (windows, key),
                 }
             # interleaved rounds, so that load from other processes on the machine hits all routes alike

@@ -187,7 +187,9 @@ def app_from_paths(
     """
     keys = load_keys(sleutels)
     store = open_database(database) if database else open_store(Path(plan))
-    return create_app(store, keys)
+    app = create_app(store, keys)
+    app.state.live.preload(keys.values())  # each gemeente key's own rows, before the first request
+    return app
 
 
 def freeze_heap() -> None:

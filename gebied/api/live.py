@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from pathlib import Path
 
 from gebied.api.auth import Principal
@@ -107,6 +108,12 @@ class Live:
         """The view of version ``view.versie`` with only the rows of the key's gemeenten (loaded once)."""
         ready = self.cached_gemeente_view(view, principal)
         return ready if ready is not None else self._gemeente_view(view, principal.gemeenten)
+
+    def preload(self, principals: Iterable[Principal]) -> None:
+        """Build the views of the gemeente keys now (a server does this before it serves)."""
+        for gemeenten in {p.gemeenten for p in principals if p.rol == "gemeente"}:
+            if self.backend is not None and self.current.versie is not None:
+                self._gemeente_view(self.current, gemeenten)
 
     def _gemeente_view(self, view: PlanStore, gemeenten: frozenset[str]) -> PlanStore:
         key = (view.versie, gemeenten)

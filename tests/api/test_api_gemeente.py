@@ -52,3 +52,21 @@ def test_a_gemeente_key_is_answered_from_its_own_rows(serve, kind, request, tmp_
     again = live.cached_gemeente_view(live.current, principal)
     assert again is not None and again.versie == 2 and set(again.address_gemeente.values()) == {OWN}
     assert client.get(f"/adressen/{own_id}", headers=gm).status_code == 200
+
+
+def test_a_server_prepares_the_gemeente_views_before_the_first_request(tmp_path):
+    from gebied.api.app import app_from_paths
+    from tests.plan_fixture import write_plan
+
+    plan = write_plan(tmp_path / "uit")
+    keys = tmp_path / "sleutels.toml"
+    create_key(keys, rol="gemeente", gemeenten=[OWN])
+    create_key(keys, rol="ncg")
+    app = app_from_paths(plan, keys)
+    live = app.state.live
+    try:
+        principal = next(p for p in app.state.keys.values() if p.rol == "gemeente")
+        view = live.cached_gemeente_view(live.current, principal)
+        assert view is not None and set(view.address_gemeente.values()) == {OWN}
+    finally:
+        live.close()
