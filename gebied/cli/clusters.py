@@ -17,7 +17,7 @@ from gebied.clusters.make import check_sizes, make_clusters
 from gebied.clusters.summary import summarize_clusters
 from gebied.codes import MAX_CLUSTER_SIZE, MIN_CLUSTER_SIZE, TARGET_CLUSTER_SIZE
 from gebied.errors import GebiedError
-from gebied.frames import fmt_int, require_column
+from gebied.frames import fmt_int, fmt_num, require_column
 from gebied.io import OUTPUT_SUFFIXES, write_layers, write_table
 from gebied.validate import read_addresses
 
@@ -114,7 +114,7 @@ def cluster(
     sizes = clusters["aantal"]
     console.print(
         f"[bold]{fmt_int(len(clusters))} clusters[/] voor {fmt_int(n_in)} adressen in {fmt_int(clustered[gebied].nunique())} "
-        f"gebieden ({gebied}), in {seconds:.1f} s"
+        f"gebieden ({gebied}), in {fmt_num(seconds)} s"
     )
     if len(clusters):
         console.print(

@@ -9,6 +9,7 @@ import typer
 
 from gebied.cli.common import command, console
 from gebied.errors import GebiedError
+from gebied.frames import fmt_num
 from gebied.maps.aggregate import aggregate_public
 from gebied.maps.municipal import municipal_map
 from gebied.maps.plan import period_labels, plan_info, read_plan, save_map
@@ -59,4 +60,4 @@ def _make(plan: Path, uit: Path, *, publiek: bool, niveau: str, drempel: int, ti
     save_map(html, uit)
     size = len(html.encode("utf-8")) / 1e6
     soort = "openbare kaart" if publiek else "gemeentelijke kaart"
-    console.print(f"Geschreven: {uit} ({soort}, {size:.1f} MB{extra})")
+    console.print(f"Geschreven: {uit} ({soort}, {fmt_num(size)} MB{extra})")

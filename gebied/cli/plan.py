@@ -18,6 +18,7 @@ from gebied.cli.common import command, console, parse_mapping
 from gebied.cli.schedule import parse_flow, print_advice
 from gebied.cli.steps import GEBIEDEN_HELP, PROGRAMMA_HELP
 from gebied.demo.region import write_demo_inputs
+from gebied.frames import fmt_num
 from gebied.pipeline.run import STEPS, PlanResult, Renderer, run_plan
 from gebied.settings import PlanSettings, load_settings
 
@@ -74,7 +75,7 @@ def _print_result(result: PlanResult, uit: Path) -> None:
         values = [metrics[s].get(key) for s in metrics]
         if all(v is None for v in values):
             continue
-        table.add_row(label, *("" if v is None else f"{v:.2f}" for v in values))
+        table.add_row(label, *("" if v is None else fmt_num(v, decimals=2) for v in values))
     console.print(table)
     if "capaciteitsadvies" in result.planning_info:
         print_advice(result.planning_info["capaciteitsadvies"])

@@ -15,6 +15,7 @@ from rich.table import Table
 from gebied.cli.common import command, console, parse_mapping
 from gebied.codes import STRATEGIES
 from gebied.errors import GebiedError
+from gebied.frames import fmt_num, fmt_pct
 from gebied.io import read_raw_table, read_vector, write_table
 from gebied.outdir import atomic_dir
 from gebied.schedule.run import advise, compare, schedule
@@ -61,7 +62,7 @@ def print_comparison(metrics: dict[str, dict]) -> None:
         cells = []
         for m in metrics.values():
             v = m.get(key, float("nan"))
-            cells.append("–" if isinstance(v, float) and math.isnan(v) else (f"{v:.2f}" if isinstance(v, float) else str(v)))
+            cells.append("–" if isinstance(v, float) and math.isnan(v) else (fmt_num(v, decimals=2) if isinstance(v, float) else str(v)))
         table.add_row(label, *cells)
     console.print(table)
 
@@ -126,13 +127,13 @@ def planning(
     m = main.metrics
     console.print(
         f"Planning '{strategie}': {m['adressen']} adressen in {main.clusters.shape[0]} clusters, "
-        f"laatste periode {m['laatste_periode']}, gemiddeld gereed in periode {m['gereed_gemiddeld']:.1f}"
+        f"laatste periode {m['laatste_periode']}, gemiddeld gereed in periode {fmt_num(m['gereed_gemiddeld'])}"
     )
     if main.requests is not None and len(main.requests):
         r = main.metrics
         console.print(
-            f"Verzoeken: {r['verzoeken']}, gemiddeld {r['verzoek_wachttijd_gemiddeld']:.1f} perioden wachttijd, "
-            f"{r['verzoeken_binnen_termijn']:.0%} binnen de termijn van {verzoek_termijn} perioden"
+            f"Verzoeken: {r['verzoeken']}, gemiddeld {fmt_num(r['verzoek_wachttijd_gemiddeld'])} perioden wachttijd, "
+            f"{fmt_pct(r['verzoeken_binnen_termijn'], decimals=0)} binnen de termijn van {verzoek_termijn} perioden"
         )
     if advice is not None:
         print_advice(advice)
@@ -156,7 +157,7 @@ def print_advice(advice: dict) -> None:
     console.print(
         f"Met de opgegeven capaciteit is het programma gereed in periode {advice['eind_periode_gegeven']}. "
         f"Capaciteitsadvies voor gereed in periode {advice['doel_periode']}: {cap} per periode "
-        f"(factor {advice['factor']:.2f}; gereed in periode {advice['eind_periode']}, "
+        f"(factor {fmt_num(advice['factor'], decimals=2)}; gereed in periode {advice['eind_periode']}, "
         f"met 5% minder in periode {advice['eind_periode_bij_5_procent_minder']})."
     )
     if advice.get("capaciteit_per_fase"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 from typer.testing import CliRunner
@@ -28,6 +29,9 @@ def test_planning_vergelijk(tmp_path):
                               "--uit", str(out), "--vergelijk"])
     assert res.exit_code == 0, res.output
     assert "buur-ongelijkheid" in res.output
+    # numbers as a Dutch reader writes them: a decimal comma, never a decimal point
+    text = " ".join(res.output.split())
+    assert re.search(r"gereed in periode \d+,\d\b", text) and not re.search(r"\d\.\d", text)
     for name in ("adressen.csv", "clusters.csv", "perioden.csv", "metrics.json"):
         assert (out / name).exists()
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
