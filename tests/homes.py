@@ -1,9 +1,11 @@
 """Hand-built homes for the flag and cooperation tests (no tests here).
 
-Small address tables built through the real validator.
+Small address tables built through the real validator, and one demo village as input files.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 
@@ -56,3 +58,15 @@ def pairs_of(flags, kind: str) -> set[tuple[str, str]]:
     """The (adres_id, buur_adres_id) pairs of one flag type."""
     sub = flags[flags["vlag"] == kind]
     return set(zip(sub["adres_id"], sub["buur_adres_id"], strict=True))
+
+
+def write_demo_village(folder: Path, name: str = "Ravenwerd") -> Path:
+    """One village of the demo region as input files for ``gebied plan``: ``adressen.csv`` and
+    ``gebieden.gpkg`` (all demo area layers) in ``folder``."""
+    from gebied.demo.region import make_demo_region
+    from gebied.io import write_layers, write_table
+
+    layers, addresses = make_demo_region()
+    write_table(addresses[addresses["woonplaats"] == name].drop(columns="geometry"), folder / "adressen.csv")
+    write_layers(dict(layers), folder / "gebieden.gpkg")
+    return folder

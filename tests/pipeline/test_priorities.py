@@ -30,13 +30,9 @@ OPTIONS = ["--geen-pdf", "--max", "60", "--capaciteit", "opname=60,beoordeling=6
 @pytest.fixture(scope="module")
 def village(tmp_path_factory):
     """One demo village (about 800 addresses) as input files, and a first plan of it."""
-    from gebied.demo.region import make_demo_region
-    from gebied.io import write_layers, write_table
+    from tests.homes import write_demo_village
 
-    layers, addresses = make_demo_region()
-    folder = tmp_path_factory.mktemp("dorp")
-    write_table(addresses[addresses["woonplaats"] == "Ravenwerd"].drop(columns="geometry"), folder / "adressen.csv")
-    write_layers(dict(layers), folder / "gebieden.gpkg")
+    folder = write_demo_village(tmp_path_factory.mktemp("dorp"))
     first = folder / "eerste"
     result = runner.invoke(app, plan(folder, first))
     assert result.exit_code == 0, result.output

@@ -139,14 +139,9 @@ def test_planning_cli_with_vast(tmp_path):
 @pytest.fixture(scope="module")
 def ravenwerd(tmp_path_factory):
     """One demo village (the reported case) as input files for `gebied plan`."""
-    from gebied.demo.region import make_demo_region
-    from gebied.io import write_layers, write_table
+    from tests.homes import write_demo_village
 
-    layers, addresses = make_demo_region()
-    folder = tmp_path_factory.mktemp("dorp")
-    write_table(addresses[addresses["woonplaats"] == "Ravenwerd"].drop(columns="geometry"), folder / "adressen.csv")
-    write_layers(dict(layers), folder / "gebieden.gpkg")
-    return folder
+    return write_demo_village(tmp_path_factory.mktemp("dorp"))
 
 
 @pytest.mark.parametrize("doorstroom", [["--doorstroom", "geen"], []], ids=["geen", "standaard"])
