@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 
 import geopandas as gpd
 import pytest
 import shapely
-from fastapi.testclient import TestClient
 
-from gebied.api.app import create_app
-from gebied.api.auth import create_key, load_keys
-from gebied.api.store import open_store
-from gebied.store import store_dir_for
+from gebied.api.auth import create_key
+from gebied.api.store import open_database, open_store
+from gebied.store import open_plan_store, store_dir_for
 from tests.plan_fixture import OTHER, OWN, TINY_BUURT, plan_layers, write_plan
 
 
@@ -43,14 +42,12 @@ def keys(plan_dir):
 
 
 @pytest.fixture()
-def client(plan_dir, keys, tmp_path):
-    """A fresh copy of the plan per test, so priority writes do not leak between tests."""
+def client(plan_dir, keys, tmp_path, serve):
+    """A fresh copy of the plan per test on either store (PostGIS: a fresh schema too), so
+    priority writes and removed map pages do not leak between tests."""
     folder = tmp_path / "p"
     shutil.copytree(plan_dir, folder)
-    store = open_store(folder / "plan.gpkg")
-    with TestClient(create_app(store, load_keys(keys["_path"]))) as c:
-        yield c
-    store.close()
+    return serve(folder, keys["_path"])
 
 
 def hdr(keys, role):
@@ -222,7 +219,7 @@ def test_keys_see_full_figures_where_allowed(client, keys, frames):
         assert "+" in seen["code"] and seen["aantal_adressen"] >= 10
 
 
-def test_etag_conflict_and_durable_priority(client, keys, frames, tmp_path):
+def test_etag_conflict_and_durable_priority(client, keys, frames, kind, request):
     cid = cluster_of(frames, OWN)
     h = hdr(keys, "gemeente")
     def listed():
@@ -247,20 +244,28 @@ def test_etag_conflict_and_durable_priority(client, keys, frames, tmp_path):
     a = frames["adressen"]
     addr = a.loc[a["cluster_id"] == cid, "adres_id"].iloc[0]
     assert client.get(f"/adressen/{addr}", headers=h).json()["cluster"]["prioriteit"] == 1
-    # durable: another process (a second store on the same file) sees it, and its write is seen here
-    plan = client.app.state.store.path
-    other = open_store(plan)
+    # durable: another process (a second handle on the same store) sees it, and its write is seen here
+    plan = client.app.state.store.plan_dir / "plan.gpkg"
+    database = request.getfixturevalue("database_url") if kind == "postgis" else None
+    other = open_store(plan) if kind == "ingebed" else open_database(database)
     assert other.priorities[cid].prioriteit == 1 and other.priorities[cid].versie == 1
     other.set_priority(cid, 5, expected_version=1, door="elders")
     other.close()
+    # the server looks for input of other processes at most every `interval` seconds (0 embedded)
+    time.sleep(client.app.state.store.inputs.interval)
     again = client.get(f"/clusters/{cid}", headers=h)
     assert again.json()["properties"]["prioriteit"] == 5 and again.headers["ETag"] == '"2"'
     assert listed() == 5
-    # the input lives in the plan store beside the output folder, apart from the computed plan
-    table = gpd.read_file(store_dir_for(plan.parent) / "opslag.gpkg", layer="prioriteiten")
-    assert table.set_index("cluster_id").loc[cid, "prioriteit"] == 5
-    layer = gpd.read_file(plan, layer="clusters").set_index("cluster_id")
-    assert layer["prioriteit"].isna()[cid]
+    # the input lives apart from the computed plan: the stored plan version has no priority
+    backend = open_plan_store(output=plan.parent, database=database, create=False)
+    stored = backend.read_layers(backend.newest())["clusters"].set_index("cluster_id")
+    backend.close()
+    assert stored["prioriteit"].isna()[cid]
+    if kind == "ingebed":  # the embedded store's own files: input beside the output folder, plan.gpkg untouched
+        table = gpd.read_file(store_dir_for(plan.parent) / "opslag.gpkg", layer="prioriteiten")
+        assert table.set_index("cluster_id").loc[cid, "prioriteit"] == 5
+        layer = gpd.read_file(plan, layer="clusters").set_index("cluster_id")
+        assert layer["prioriteit"].isna()[cid]
 
 
 def test_request_limits(client, keys, frames):

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pytest
-from fastapi.testclient import TestClient
 
-from gebied.api.app import create_app
-from gebied.api.auth import create_key, load_keys
-from gebied.api.store import open_store
-from gebied.store import store_dir_for
+from gebied.api.auth import create_key
+from gebied.store import open_plan_store, store_dir_for
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo(demo_plan, tmp_path_factory):
+def demo(demo_plan, tmp_path_factory, module_serve, module_kind, request):
+    """The demo plan on either store: (client, keys, plan.gpkg, gemeente, PostGIS URL or None)."""
     import shutil
 
     out = tmp_path_factory.mktemp("api_demo") / "uitvoer"
@@ -27,14 +25,13 @@ def demo(demo_plan, tmp_path_factory):
         "gemeente": create_key(keys, rol="gemeente", gemeenten=[gm]),
         "ander": create_key(keys, rol="gemeente", gemeenten=["GM0001" if gm != "GM0001" else "GM0002"]),
     }
-    store = open_store(out / "plan.gpkg")
-    with TestClient(create_app(store, load_keys(keys))) as client:
-        yield client, k, out / "plan.gpkg", gm
-    store.close()
+    client = module_serve(out, keys)
+    database = request.getfixturevalue("module_database_url") if module_kind == "postgis" else None
+    return client, k, out / "plan.gpkg", gm, database
 
 
 def test_demo_plan_served(demo):
-    client, keys, plan, gm = demo
+    client, keys, plan, gm, _ = demo
     adr = gpd.read_file(plan, layer="adressen", engine="pyogrio")
     clusters = gpd.read_file(plan, layer="clusters", engine="pyogrio")
     health = client.get("/gezondheid").json()
@@ -53,7 +50,7 @@ def test_demo_plan_served(demo):
 
 
 def test_demo_public_figures_are_suppressed(demo):
-    client, keys, plan, gm = demo
+    client, keys, plan, gm, _ = demo
     ids = set(gpd.read_file(plan, layer="adressen", columns=["adres_id"], engine="pyogrio")["adres_id"])
     body = client.get("/gebieden?limit=1000")
     assert not any(i in body.text for i in ids)
@@ -66,19 +63,27 @@ def test_demo_public_figures_are_suppressed(demo):
 
 
 def test_demo_priority_roundtrip(demo):
-    client, keys, plan, gm = demo
+    client, keys, plan, gm, database = demo
     h = {"X-API-Key": keys["gemeente"]}
     feats = client.get("/clusters?limit=1", headers=h).json()["features"]
     cid = feats[0]["id"]
     etag = client.get(f"/clusters/{cid}", headers=h).headers["ETag"]
     assert client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 1}, headers={**h, "If-Match": etag}).status_code == 200
     assert client.put(f"/clusters/{cid}/prioriteit", json={"prioriteit": 2}, headers={**h, "If-Match": etag}).status_code == 412
-    table = gpd.read_file(store_dir_for(plan.parent) / "opslag.gpkg", layer="prioriteiten")  # input apart from the plan
-    assert table.set_index("cluster_id").loc[cid, "prioriteit"] == 1
+    other = open_plan_store(output=plan.parent, database=database, create=False)  # a second handle on the store
+    assert other.read_input()[cid].prioriteit == 1
+    other.close()
+    if database is None:  # the embedded store's own file: input beside the output folder, apart from the plan
+        table = gpd.read_file(store_dir_for(plan.parent) / "opslag.gpkg", layer="prioriteiten")
+        assert table.set_index("cluster_id").loc[cid, "prioriteit"] == 1
 
 
 def test_real_uvicorn_on_the_demo_store(demo_plan_copy):
-    """`gebied server` as a real process on the demo plan: roles, public figures, map, ETag."""
+    """`gebied server` as a real process on the demo plan: roles, public figures, map, ETag.
+
+    Embedded only: `gebied server --database` as a real process is tested in
+    tests/store/test_store_live.py (re-planning, two servers, a killed server, gemeente keys).
+    """
     import httpx
 
     from tests.api.live_server import running_server

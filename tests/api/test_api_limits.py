@@ -4,23 +4,19 @@ echo the client's Host header."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
-from gebied.api.app import MAX_BODY, MAX_HEADERS, create_app
-from gebied.api.auth import create_key, load_keys
-from gebied.api.store import open_store
+from gebied.api.app import MAX_BODY, MAX_HEADERS
+from gebied.api.auth import create_key
 from tests.plan_fixture import plan_layers, write_plan
 
 
 @pytest.fixture()
-def setup(tmp_path):
+def setup(tmp_path, serve):
+    """A plan of its own per test on either store (the tests write priorities)."""
     plan = write_plan(tmp_path / "plan")
     keys = tmp_path / "sleutels.toml"
     key = create_key(keys, rol="ncg")
-    store = open_store(plan)
-    with TestClient(create_app(store, load_keys(keys))) as client:
-        yield client, {"X-API-Key": key}, plan_layers()
-    store.close()
+    return serve(plan.parent, keys), {"X-API-Key": key}, plan_layers()
 
 
 def _cluster(client, headers, frames):
