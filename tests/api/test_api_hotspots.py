@@ -2,42 +2,40 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pytest
-import shapely
-from fastapi.testclient import TestClient
 
-from gebied.api.app import create_app
-from gebied.api.auth import create_key, load_keys
-from gebied.api.store import open_store
+from gebied.api.auth import create_key
 from gebied.io import write_layers
-from tests.plan_fixture import OTHER, OWN, plan_layers
+from tests.plan_fixture import OWN, hot_spot_layer, plan_layers
 
 
-@pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("brandhaarden")
+def plan_with_hot_spots(folder):
+    """Write the fixture plan with two hot spots into ``folder``; (keys path, keys, own buurt, other buurt)."""
     layers = plan_layers()
-    adr = layers["adressen"]
-    own_bu = adr.loc[adr["gemeente_code"] == OWN, "buurt_code"].iloc[0]
-    other_bu = adr.loc[adr["gemeente_code"] == OTHER, "buurt_code"].iloc[0]
-    layers["brandhaarden"] = gpd.GeoDataFrame(
-        {
-            "brandhaard_id": ["BH0001", "BH0002"], "rang": [1, 2], "woonplaats": ["Oostdorp", "Westdorp"],
-            "straat": ["Kerkstraat", "Molenweg"], "huisnummers": ["1–23", "2–40"], "gebied_code": [other_bu, own_bu],
-            "adressen": [12, 20], "ernst": [48.0, 40.0], "actie": ["herbeoordelen", "meenemen"],
-            "toelichting": ["Kerkstraat 1–23: …", "Molenweg 2–40: …"],
-        },
-        geometry=[shapely.box(0, 0, 10, 10), shapely.box(20, 0, 30, 10)], crs=28992,
-    )
+    layers["brandhaarden"] = hot_spot_layer(layers)
+    other_bu, own_bu = layers["brandhaarden"]["gebied_code"]
     write_layers(layers, folder / "plan.gpkg")
     path = folder / "sleutels.toml"
     keys = {"gemeente": create_key(path, rol="gemeente", gemeenten=[OWN], naam="stuurgroep-oost"),
             "ncg": create_key(path, rol="ncg")}
-    store = open_store(folder / "plan.gpkg")
-    with TestClient(create_app(store, load_keys(path))) as client:
-        yield client, keys, own_bu, other_bu
-    store.close()
+    return path, keys, own_bu, other_bu
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory, module_serve):
+    """The plan with two hot spots, on either store (read-only tests: one store per module)."""
+    folder = tmp_path_factory.mktemp("brandhaarden")
+    path, keys, own_bu, other_bu = plan_with_hot_spots(folder)
+    return module_serve(folder, path), keys, own_bu, other_bu
+
+
+def test_hot_spots_are_kept_in_the_plan_store(tmp_path, serve):
+    """Served from the store's own copy of the plan (a restart; PostGIS always), the hot spots are there."""
+    path, keys, _, _ = plan_with_hot_spots(tmp_path)
+    serve(tmp_path, path)  # embedded: the first start puts the plan into the store as version 1
+    client = serve(tmp_path, path)  # a restart: served from the store (PostGIS: its version 2)
+    items = client.get("/brandhaarden", headers={"X-API-Key": keys["ncg"]}).json()["items"]
+    assert [h["brandhaard_id"] for h in items] == ["BH0001", "BH0002"]
 
 
 def test_hot_spots_need_a_key_and_follow_the_gemeente(setup):
