@@ -316,12 +316,13 @@ def report(results: dict[str, dict[str, dict]], *, n_adr: int, n_cl: int, args) 
     print(f"\n{'route':42s}" + "".join(f"{s:>40s}" for s in stores))
     for name in results[stores[0]]:
         cells = "".join(
-            f"{r['rps']:9.0f}/s p50 {r['p50']:5.1f} p99 {r['p99']:6.1f} ms ({r['p99_max']:.0f})" if (r := results[s][name]) else ""
+            f"{r['rps']:9.0f}/s p50 {r['p50']:5.1f} p99 {r['p99']:6.1f} ms ({r['p99_max']:.0f}){'' if not r['fouten'] else ' F' + str(r['fouten'])}"
+            if (r := results[s][name]) else ""
             for s in stores
         )
         print(f"{name:42s}{cells}")
     print(f"\n{n_adr} adressen, {n_cl} clusters; {CONNECTIONS} verbindingen, {args.duur} s per route in "
-          f"{args.rondes} afwisselende rondes (mediaan; tussen haakjes de slechtste p99), "
+          f"{args.rondes} afwisselende rondes (mediaan; tussen haakjes de slechtste p99; F = fouten), "
           f"{args.werkers} werkproces(sen), lastgever: {'wrk' if shutil.which('wrk') else 'httpx (asyncio)'}, {os.cpu_count()} kernen")
     for store in stores:
         base_r = results[store]["GET /gezondheid (basislijn)"]

@@ -231,8 +231,11 @@ def open_store(path: str | Path, *, opslag: bool = True) -> PlanStore:
 
     Without a store yet (a plan from before the store), the store is created with this
     plan as version 1 and the plan's stored priorities as input. When the store already
-    holds versions, the newest is served. With ``opslag=False``, or when the folder is
-    read-only, the plan file alone is served and input cannot be written.
+    holds this plan (byte for byte, as ``gebied plan`` keeps it), its newest version is
+    served; a plan file the store has never seen (copied in by hand) is added as a new
+    version first, so the server always serves at least the plan it was given. With
+    ``opslag=False``, or when the folder is read-only, the plan file alone is served and
+    input cannot be written.
     """
     path = Path(path)
     layers = read_plan_file(path)
@@ -244,11 +247,16 @@ def open_store(path: str | Path, *, opslag: bool = True) -> PlanStore:
     except GebiedError:
         return view
     newest = backend.newest()
-    if newest is None and backend.writable:
-        backend.import_input(read_priorities(path))
+    known = newest is not None and backend.holds(path)
+    if not known and not backend.writable:
+        backend.close()
+        return view
+    if not known:
+        if newest is None:
+            backend.import_input(read_priorities(path))
         newest = backend.add_version(layers, settings={}, input_hash="", output=str(path.parent.absolute()), plan_file=path).versie
         view.versie = newest
-    elif newest is not None:
+    else:
         view = build_view(backend.read_layers(newest), path=path, plan_dir=backend.plan_dir(newest) or path.parent, versie=newest)
     view.inputs = Inputs(backend)
     return view

@@ -18,6 +18,7 @@ are one transaction, so two processes cannot both succeed on the same version.
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import json
 import os
 import shutil
@@ -186,6 +187,15 @@ class EmbeddedStore:
         if not row:
             raise GebiedError(f"planversie {versie} bestaat niet", file=str(self.path))
         return self.folder / row[0][0]
+
+    def holds(self, plan_file: Path) -> bool:
+        """Is ``plan_file`` byte for byte one of the stored versions?"""
+        size = Path(plan_file).stat().st_size
+        for (name,) in self._read("SELECT bestand FROM plan_versies ORDER BY versie DESC"):
+            stored = self.folder / name
+            if stored.exists() and stored.stat().st_size == size and filecmp.cmp(stored, plan_file, shallow=False):
+                return True
+        return False
 
     def plan_dir(self, versie: int) -> Path | None:
         """The output folder the version was written to (maps are looked up there)."""

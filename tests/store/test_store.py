@@ -179,3 +179,33 @@ def test_a_bad_database_url_is_a_dutch_error():
         open_plan_store(database="mysql://x")
     with pytest.raises(GebiedError, match="geen verbinding"):
         open_plan_store(database="postgresql://niemand@127.0.0.1:1/geen")
+
+
+def test_a_plan_file_the_store_has_never_seen_is_served_as_a_new_version(tmp_path):
+    """Embedded only (it is about the plan file beside the store): a plan.gpkg copied in by hand
+    is what the server serves; a plan.gpkg equal to an older version (a run that added a version
+    but had not yet replaced the folder) does not hide the newest."""
+    plan = write_plan(tmp_path / "uit")
+    first = open_store(plan)
+    assert first.versie == 1
+    first.close()
+
+    def phases(view):
+        return {a: rec["fase"]["ncg_fase"] for a, rec in view.addresses.items()}
+
+    old_phases = phases(first)
+    newer = write_plan(tmp_path / "elders", seed=11)
+    plan.write_bytes(newer.read_bytes())  # copied in by hand
+    second = open_store(plan)
+    assert second.versie == 2 and phases(second) != old_phases
+    assert phases(second) == phases(open_store(newer, opslag=False))
+    second.close()
+    again = open_store(plan)  # the same file once more: no new version
+    assert again.versie == 2
+    again.close()
+    backend = open_plan_store(output=tmp_path / "uit")
+    backend.add_version(read_plan_file(write_plan(tmp_path / "derde", seed=5)), settings={}, input_hash="", output=None)
+    backend.close()
+    third = open_store(plan)  # plan.gpkg equals version 2, the store has 3: serve 3
+    assert third.versie == 3 and phases(third) != phases(second)
+    third.close()
