@@ -7,9 +7,11 @@ request ever reads a deleted file. Older versions (``?versie=``) are loaded on d
 kept for a while (:data:`KEEP_OLD`).
 
 A gemeente key is served from a view of its own: the rows the store gives that gemeente
-(in PostGIS through row-level security), so other gemeenten's addresses, clusters, flags
-and hot spots are not even in the memory that answers it. These views are built on first
-use and rebuilt for a new version before it replaces the old one.
+(in PostGIS through row-level security): its addresses, clusters, areas and hot spots, and
+the flags that touch one of its addresses (a flag across the border names the other
+gemeente's address, which the routes leave out). The public table and the area codes are
+those of the whole version. These views are built when a server starts (for the keys it
+knows) or on first use, and for a new version before it replaces the old one.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Live:
         self._diffs: OrderedDict[tuple, dict] = OrderedDict()
         self._gemeente_views: OrderedDict[tuple[int, frozenset[str]], PlanStore] = OrderedDict()
         self._gemeente_lock = threading.Lock()
+        self._loading_keys: dict[tuple[int, frozenset[str]], threading.Lock] = {}
         self._next_poll = 0.0
         self._loading = False
         self._lock = threading.Lock()
@@ -72,12 +75,17 @@ class Live:
     def _switch(self, versie: int) -> None:
         try:
             view = self._load(versie)
-            for gemeenten in {key[1] for key in self._gemeente_views if key[0] == self.current.versie}:
+            with self._gemeente_lock:
+                in_use = {key[1] for key in self._gemeente_views if key[0] == self.current.versie}
+            for gemeenten in in_use:
                 self._gemeente_view(view, gemeenten)  # ready before the switch: no slow first request
             gc.collect()
             gc.freeze()
             old, self.current = self.current, view
             self.public_cache = {}
+            with self._gemeente_lock:  # older versions' gemeente views are rebuilt on demand
+                for key in [k for k in self._gemeente_views if k[0] != view.versie]:
+                    del self._gemeente_views[key]
             self._keep(old)
             log.info("planversie %s in gebruik", versie)
         except Exception:  # noqa: BLE001 - a broken version must not stop the server
@@ -118,14 +126,23 @@ class Live:
     def _gemeente_view(self, view: PlanStore, gemeenten: frozenset[str]) -> PlanStore:
         key = (view.versie, gemeenten)
         with self._gemeente_lock:
+            loading = self._loading_keys.setdefault(key, threading.Lock())
+        with loading:  # one load per key; other keys load at the same time
             ready = self._gemeente_views.get(key)
             if ready is None:
                 ready = self._load(view.versie, self._writer(gemeenten), public_from=view)
                 ready.inputs = view.inputs
-                self._gemeente_views[key] = ready
-                while len(self._gemeente_views) > KEEP_GEMEENTE:
-                    self._gemeente_views.popitem(last=False)
+                with self._gemeente_lock:
+                    self._gemeente_views[key] = ready
+                    self._loading_keys.pop(key, None)
+                    self._evict()
         return ready
+
+    def _evict(self) -> None:
+        """Keep at most :data:`KEEP_GEMEENTE` views; those of older versions go first."""
+        while len(self._gemeente_views) > KEEP_GEMEENTE:
+            older = next((k for k in self._gemeente_views if k[0] != self.current.versie), None)
+            del self._gemeente_views[older if older is not None else next(iter(self._gemeente_views))]
 
     def _keep(self, view: PlanStore) -> None:
         if view.versie is None:

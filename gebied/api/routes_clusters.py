@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import orjson
@@ -13,13 +14,15 @@ from gebied.api.common import Ctx, FastJSON, GeoJSON, Limit, Offset, Protected, 
 from gebied.api.schemas import ClusterCollectie, Feature, Prioriteit, PrioriteitIn, StartPeriodeIn
 from gebied.api.store import PlanStore
 from gebied.errors import GebiedError
-from gebied.periods import period_label, period_number
+from gebied.periods import PER_JAAR, period_label, period_number
 from gebied.store import NotVisible, VersionConflict, Writer
 
 router = APIRouter(tags=["clusters"])
 
 BBOX_PATTERN = r"^\s*-?\d+(\.\d+)?\s*(,\s*-?\d+(\.\d+)?\s*){3}$"
 NOT_FOUND = "cluster niet gevonden"
+#: A fixed start lies at most this many years after the plan's start.
+MAX_START_YEARS = 30
 GEO = {"application/geo+json": {}}
 
 
@@ -128,9 +131,12 @@ def _versions(if_match: str) -> set[int]:
     return out
 
 
-def write_input(ctx: Ctx, cluster_id: str, if_match: str, values: dict[str, object]) -> FastJSON:
-    """The shared part of the write routes: role, visibility, If-Match, compare-and-set in the store."""
+def write_input(request: Request, ctx: Ctx, cluster_id: str, if_match: str, values: Callable[[], dict[str, object]]) -> FastJSON:
+    """The shared part of the write routes: role, newest version, visibility, If-Match, then the
+    ``values`` (checked only now) compared-and-set in the store."""
     store, principal = ctx.store, ctx.principal
+    if store.versie != request.app.state.live.current.versie:
+        raise HTTPException(422, "ongeldig verzoek: invoer van de stuurgroep schrijf je in de nieuwste planversie (laat ?versie= weg)")
     if principal.rol not in ("gemeente", "ncg"):
         raise HTTPException(403, "alleen de rollen gemeente en ncg mogen de invoer van de stuurgroep wijzigen")
     visible_cluster(store, principal, cluster_id)
@@ -144,7 +150,7 @@ def write_input(ctx: Ctx, cluster_id: str, if_match: str, values: dict[str, obje
         raise HTTPException(412, f"de invoer van dit cluster is intussen gewijzigd (huidige versie {current}); haal het cluster opnieuw op")
     writer = Writer(principal.naam, None if principal.ziet_alles else frozenset(principal.gemeenten), principal.rol)
     try:
-        prio = store.set_input(cluster_id, values, expected_version=current, writer=writer)
+        prio = store.set_input(cluster_id, values(), expected_version=current, writer=writer)
     except VersionConflict as exc:
         raise HTTPException(
             412, f"de invoer van dit cluster is intussen gewijzigd (huidige versie {exc.current}); haal het cluster opnieuw op"
@@ -157,18 +163,26 @@ def write_input(ctx: Ctx, cluster_id: str, if_match: str, values: dict[str, obje
 
 
 def start_label(store: PlanStore, text: str | None) -> str | None:
-    """A fixed start period as the plan's own label (422 when it is no period of the plan)."""
-    if text is None or not text.strip():
+    """A fixed start period as the plan's own label (422 when it is no period of the plan or lies
+    more than :data:`MAX_START_YEARS` years after its start)."""
+    if text is None:
         return None
+    text = text.strip()
     start, periode = store.info.get("startperiode", "2027-K1"), store.info.get("periode", "kwartaal")
-    example = period_label(3, start=start, periode=periode)
-    if text.strip().isdigit() and periode != "jaar":
-        raise HTTPException(422, f"ongeldig verzoek: geef de startperiode als periodelabel zoals {example}, niet als volgnummer")
     try:
-        return period_label(period_number(text, start=start, periode=periode), start=start, periode=periode)
-    except (GebiedError, ValueError):
+        example = period_label(3, start=start, periode=periode)
+        if not text:
+            raise HTTPException(422, f"ongeldig verzoek: lege startperiode; geef een periodelabel zoals {example} of null om te wissen")
+        if text.isdigit() and not (periode == "jaar" and len(text) == 4):
+            raise HTTPException(422, f"ongeldig verzoek: geef de startperiode als periodelabel zoals {example}, niet als volgnummer")
+        number = period_number(text, start=start, periode=periode)
+        if number > MAX_START_YEARS * PER_JAAR[periode]:
+            last = period_label(MAX_START_YEARS * PER_JAAR[periode], start=start, periode=periode)
+            raise HTTPException(422, f"ongeldig verzoek: startperiode '{text[:16]}' ligt na {last}, meer dan {MAX_START_YEARS} jaar na de start van het plan")
+        return period_label(number, start=start, periode=periode)
+    except (GebiedError, ValueError, KeyError):
         raise HTTPException(
-            422, f"ongeldig verzoek: '{text[:16]}' is geen {periode} vanaf de startperiode {start} van het plan (bv. {example})"
+            422, f"ongeldig verzoek: '{text[:16]}' is geen {periode} vanaf de startperiode {start} van het plan"
         ) from None
 
 
@@ -184,12 +198,13 @@ CLUSTER_ID = Path(max_length=128, examples=["BU99010101-C01"])
     responses={200: {"model": Prioriteit}, **errors(400, 401, 403, 404, 412, 413, 428, 503)},
 )
 def put_priority(
+    request: Request,
     ctx: Protected, body: PrioriteitIn, cluster_id: Annotated[str, CLUSTER_ID], if_match: Annotated[str, IF_MATCH]
 ) -> FastJSON:
     """Rollen gemeente (eigen gemeenten) en ncg. Bij een verouderde ETag volgt 412 en wordt
     niets overschreven; de wijziging staat meteen duurzaam in de tabel `prioriteiten` van de planopslag
     (los van de berekende planversies) en in het logboek `auditlog`. Het volgende `gebied plan` neemt haar mee."""
-    return write_input(ctx, cluster_id, if_match, {"prioriteit": body.prioriteit})
+    return write_input(request, ctx, cluster_id, if_match, lambda: {"prioriteit": body.prioriteit})
 
 
 @router.put(
@@ -200,9 +215,10 @@ def put_priority(
     responses={200: {"model": Prioriteit}, **errors(400, 401, 403, 404, 412, 413, 422, 428, 503)},
 )
 def put_start(
+    request: Request,
     ctx: Protected, body: StartPeriodeIn, cluster_id: Annotated[str, CLUSTER_ID], if_match: Annotated[str, IF_MATCH]
 ) -> FastJSON:
     """Rollen gemeente (eigen gemeenten) en ncg; `null` haalt de vaste start weg. De periode is een label in
     de periode-indeling van het plan (bv. `2027-K3`). Zelfde ETag als de prioriteit (één invoerrij per cluster);
     het volgende `gebied plan` laat het cluster in die periode beginnen."""
-    return write_input(ctx, cluster_id, if_match, {"start_periode": start_label(ctx.store, body.start_periode)})
+    return write_input(request, ctx, cluster_id, if_match, lambda: {"start_periode": start_label(ctx.store, body.start_periode)})

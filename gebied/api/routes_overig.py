@@ -150,10 +150,9 @@ async def get_map(
     """Zoekt `kaart_publiek_{code}.html` of `kaart_publiek.html` (variant publiek), of
     `kaart_{code}.html` of `kaart.html` (variant gemeente) naast plan.gpkg."""
     store, principal = ctx.store, ctx.principal
-    rows = store.area_by_code.get(code)
-    if not rows:
+    if code not in store.area_gemeente:  # every area of the version, also in a gemeente's view
         raise HTTPException(404, "gebied niet gevonden")
-    gemeente = store.areas[rows[0]].get("gemeente_code")
+    gemeente = store.area_gemeente[code]
     if variant == "publiek":
         names = [f"kaart_publiek_{code}.html", "kaart_publiek.html"]
     else:
@@ -162,8 +161,7 @@ async def get_map(
         if not principal.mag_gemeente(gemeente):
             raise HTTPException(404, "gebied niet gevonden")
         names = [f"kaart_{code}.html"]
-        plan_gemeenten = {g for g in store.address_gemeente.values() if g is not None}
-        if principal.ziet_alles or plan_gemeenten <= principal.gemeenten:
+        if principal.ziet_alles or store.plan_gemeenten <= principal.gemeenten:
             names.append("kaart.html")  # the whole-plan map only for those who may see all of it
     for name in names:
         if store.plan_dir is None:

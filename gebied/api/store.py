@@ -104,6 +104,10 @@ class PlanStore:
     #: Hot spots (most severe first) and the gemeente of each (:mod:`gebied.api.flag_index`).
     hot_spots: list[dict] = field(default_factory=list)
     hot_spot_gemeente: list[str | None] = field(default_factory=list)
+    #: Of the whole version, also in a gemeente's view (no addresses): area code → gemeente,
+    #: and the gemeenten that have addresses in the plan.
+    area_gemeente: dict[str, str | None] = field(default_factory=dict)
+    plan_gemeenten: frozenset[str] = frozenset()
     #: Serialised GeoJSON features per cluster: (input version, fragment).
     feature_cache: dict[str, tuple[int, object]] = field(default_factory=dict)
 
@@ -213,8 +217,12 @@ def build_view(
     publiek = layers.get("publiek")
     if public_from is not None:
         store_parts.update(public=public_from.public, public_by_code=public_from.public_by_code,
-                           public_geometry=public_from.public_geometry)
+                           public_geometry=public_from.public_geometry, area_gemeente=public_from.area_gemeente,
+                           plan_gemeenten=public_from.plan_gemeenten)
     else:
+        codes = gebieden[["code", "gemeente_code"]] if "gemeente_code" in gebieden.columns else gebieden[["code"]].assign(gemeente_code=None)
+        store_parts["area_gemeente"] = {str(c): None if pd.isna(g) else str(g) for c, g in codes.itertuples(index=False)}
+        store_parts["plan_gemeenten"] = frozenset(g for g in store_parts["address_gemeente"].values() if g is not None)
         if publiek is None:  # a plan from before the publication table: compute it the same way
             planning = layers.get("planning")
             publiek = publish({"adressen": adressen, "gebieden": gebieden, "planning": planning},

@@ -9,11 +9,12 @@ computed from (for QGIS); :func:`read_priorities` also reads that copy of older 
 from __future__ import annotations
 
 import sqlite3
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from gebied.errors import GebiedError
+from gebied.errors import GebiedError, GebiedWarning
 from gebied.periods import period_number
 
 #: The table with steering-group priorities in a plan GeoPackage (an attribute table).
@@ -94,18 +95,22 @@ def as_fixed(priorities: pd.DataFrame, *, start: str = "2027-K1", periode: str =
 
 
 def _stored_start(cluster_id: object, text: object, *, start: str, periode: str) -> object:
-    """The period number of a stored fixed start (a Dutch error naming the cluster when it no longer fits)."""
+    """The period number of a stored fixed start; one that no longer fits the plan (e.g. before a
+    later ``--start``) is left out with a Dutch warning naming the cluster, so that one cluster's
+    stale start does not stop the plan of every gemeente. The stored input itself is kept."""
     if pd.isna(text) or not str(text).strip():
         return pd.NA
     try:
         return period_number(str(text), start=start, periode=periode)
     except GebiedError as exc:
-        raise GebiedError(
-            f"vaste startperiode van cluster {cluster_id} past niet bij dit plan: {exc.message}; "
-            f"pas haar aan met PUT /clusters/{cluster_id}/startperiode",
-            file=f"planopslag, tabel {TABLE}",
-            column="start_periode",
-        ) from None
+        warnings.warn(
+            GebiedWarning(
+                f"planopslag, tabel {TABLE}: vaste startperiode van cluster {cluster_id} past niet bij dit plan en is "
+                f"niet gebruikt ({exc.message}); pas haar aan met PUT /clusters/{cluster_id}/startperiode"
+            ),
+            stacklevel=2,
+        )
+        return pd.NA
 
 
 def write_priorities(gpkg: str | Path, priorities: pd.DataFrame) -> None:

@@ -116,18 +116,23 @@ def check_values(values: Mapping[str, object]) -> dict[str, object]:
     return {name: values[name] for name in INPUT_FIELDS if name in values}
 
 
-def row_gemeenten(name: str, layers: Mapping[str, pd.DataFrame]) -> list[str | None]:
-    """The gemeente of each row of a layer of :data:`ROW_LAYERS` (None where unknown)."""
+def row_gemeenten(name: str, layers: Mapping[str, pd.DataFrame]) -> tuple[list[str | None], list[str | None]]:
+    """The gemeenten of each row of a layer of :data:`ROW_LAYERS`: its own (a flag's address, a
+    hot spot's area) and, for a flag, its neighbour's (a flag across a gemeente border is seen by
+    both gemeenten; the API leaves out the other's address). None where unknown."""
     frame = layers[name]
+
+    def lookup_in(source: str, by: str, keys: pd.Series | None) -> list[str | None]:
+        table = layers.get(source)
+        if keys is None or table is None or by not in table or "gemeente_code" not in table:
+            return [None] * len(frame)
+        known = pd.DataFrame(table)[[by, "gemeente_code"]].dropna().astype(str).drop_duplicates(by)
+        gemeente = dict(zip(known[by], known["gemeente_code"]))
+        return [None if pd.isna(k) else gemeente.get(str(k)) for k in keys]
+
     if name == "vlaggen":
-        lookup, source, keys = layers.get("adressen"), "adres_id", frame.get("adres_id")
-    else:
-        lookup, source, keys = layers.get("gebieden"), "code", frame.get("gebied_code")
-    if keys is None or lookup is None or source not in lookup or "gemeente_code" not in lookup:
-        return [None] * len(frame)
-    known = pd.DataFrame(lookup)[[source, "gemeente_code"]].dropna().astype(str).drop_duplicates(source)
-    gemeente = dict(zip(known[source], known["gemeente_code"]))
-    return [None if pd.isna(k) else gemeente.get(str(k)) for k in keys]
+        return lookup_in("adressen", "adres_id", frame.get("adres_id")), lookup_in("adressen", "adres_id", frame.get("buur_adres_id"))
+    return lookup_in("gebieden", "code", frame.get("gebied_code")), [None] * len(frame)
 
 
 def visible_layers(layers: Mapping[str, pd.DataFrame], writer: Writer) -> dict[str, pd.DataFrame]:
@@ -139,7 +144,8 @@ def visible_layers(layers: Mapping[str, pd.DataFrame], writer: Writer) -> dict[s
     out = dict(layers)
     for name in ROW_LAYERS:
         if name in layers:
-            keep = [g in allowed for g in row_gemeenten(name, layers)]
+            own, other = row_gemeenten(name, layers)
+            keep = [a in allowed or b in allowed for a, b in zip(own, other)]
             out[name] = layers[name][keep].reset_index(drop=True)
     for name in GEMEENTE_LAYERS:
         frame = layers.get(name)

@@ -114,20 +114,21 @@ _MIGRATIONS: tuple[str, ...] = (
         RETURN NEW;
     END $$;
     """,
-    # 3: flags and hot spots row by row with their gemeente, under row-level security, so that a
-    # gemeente's transaction reads only its own; plan_info and planning (no addresses) for every role
+    # 3: flags and hot spots row by row with their gemeente (a flag also with its neighbour's), under
+    # row-level security, so that a gemeente's transaction reads only its own; plan_info and planning
+    # (no addresses) readable for every role, written only by the tool
     """
     CREATE TABLE plan_rijen (versie integer NOT NULL REFERENCES plan_versies ON DELETE CASCADE, laag text NOT NULL,
-        rij integer NOT NULL, gemeente_code text, gegevens jsonb NOT NULL, PRIMARY KEY (versie, laag, rij));
+        rij integer NOT NULL, gemeente_code text, gemeente_buur text, gegevens jsonb NOT NULL, PRIMARY KEY (versie, laag, rij));
     ALTER TABLE plan_rijen ENABLE ROW LEVEL SECURITY; ALTER TABLE plan_rijen FORCE ROW LEVEL SECURITY;
-    CREATE POLICY gemeente ON plan_rijen USING (gebied_mag(gemeente_code)) WITH CHECK (gebied_mag(gemeente_code));
-    DROP POLICY gemeente ON plan_tabellen;
-    CREATE POLICY gemeente ON plan_tabellen USING (gebied_mag(NULL) OR laag IN ('plan_info', 'planning'))
+    CREATE POLICY gemeente ON plan_rijen USING (gebied_mag(gemeente_code) OR gebied_mag(gemeente_buur))
         WITH CHECK (gebied_mag(NULL));
-    INSERT INTO plan_rijen (versie, laag, rij, gemeente_code, gegevens)
-        SELECT t.versie, t.laag, e.n - 1, a.gemeente_code, e.rec
+    CREATE POLICY lezen ON plan_tabellen FOR SELECT USING (laag IN ('plan_info', 'planning'));
+    INSERT INTO plan_rijen (versie, laag, rij, gemeente_code, gemeente_buur, gegevens)
+        SELECT t.versie, t.laag, e.n - 1, a.gemeente_code, b.gemeente_code, e.rec
         FROM plan_tabellen t CROSS JOIN LATERAL jsonb_array_elements(t.gegevens) WITH ORDINALITY AS e(rec, n)
         LEFT JOIN plan_adressen a ON a.versie = t.versie AND a.adres_id = e.rec->>'adres_id'
+        LEFT JOIN plan_adressen b ON b.versie = t.versie AND b.adres_id = e.rec->>'buur_adres_id'
         WHERE t.laag = 'vlaggen';
     DELETE FROM plan_tabellen WHERE laag = 'vlaggen';
     """,
@@ -242,12 +243,12 @@ class PostgisStore:
                     self._copy_layer(conn, versie, name, table, layers[name])
             for name in VERSION_LAYERS:
                 if name in ROW_LAYERS and name in layers:
-                    gemeenten = row_gemeenten(name, layers)
-                    cols = "versie, laag, rij, gemeente_code, gegevens"
+                    own, other = row_gemeenten(name, layers)
+                    cols = "versie, laag, rij, gemeente_code, gemeente_buur, gegevens"
                     conn.execute("CREATE TEMP TABLE laden (LIKE plan_rijen) ON COMMIT DROP")  # COPY skips row-level security
                     with conn.cursor().copy(f"COPY laden ({cols}) FROM STDIN") as copy:
                         for i, rec in enumerate(_records(layers[name])):
-                            copy.write_row((versie, name, i, gemeenten[i], _json(rec)))
+                            copy.write_row((versie, name, i, own[i], other[i], _json(rec)))
                     conn.execute(f"INSERT INTO plan_rijen ({cols}) SELECT {cols} FROM laden")
                     conn.execute("DROP TABLE laden")
                 elif name in layers and name not in GEO_TABLES:

@@ -70,3 +70,24 @@ def test_a_server_prepares_the_gemeente_views_before_the_first_request(tmp_path)
         assert view is not None and set(view.address_gemeente.values()) == {OWN}
     finally:
         live.close()
+
+
+def test_the_whole_plan_map_is_not_for_a_gemeente_key(serve, tmp_path):
+    """Only ``kaart.html`` (every gemeente, address level) and ``kaart_publiek.html`` lie beside the
+    plan, as after ``gebied plan``: a key of one of its two gemeenten must not get the whole map."""
+    from tests.plan_fixture import write_plan
+
+    folder = write_plan(tmp_path / "uit").parent
+    keys = tmp_path / "sleutels.toml"
+    gm = {"X-API-Key": create_key(keys, rol="gemeente", gemeenten=[OWN])}
+    ncg = {"X-API-Key": create_key(keys, rol="ncg")}
+    client = serve(folder, keys)
+    for code in (OWN, "WK990101", "BU99010101"):
+        assert client.get(f"/kaart/{code}?variant=gemeente", headers=gm).status_code == 404
+    assert "gemeentekaart" in client.get(f"/kaart/{OWN}?variant=gemeente", headers=ncg).text
+    both = {"X-API-Key": create_key(keys, rol="gemeente", gemeenten=[OWN, OTHER])}
+    client = serve(folder, keys)
+    assert "gemeentekaart" in client.get(f"/kaart/{OWN}?variant=gemeente", headers=both).text
+    # the public map of another gemeente's area, with or without a key
+    for headers in ({}, gm):
+        assert "publieke kaart" in client.get(f"/kaart/{OTHER}", headers=headers).text

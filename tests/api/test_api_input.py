@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import pytest
-from fastapi.testclient import TestClient
+import time
+from types import SimpleNamespace
 
-from gebied.api.app import create_app
-from gebied.api.auth import create_key, load_keys
-from gebied.api.store import open_store
+import pytest
+from fastapi import HTTPException
+
+from gebied.api.auth import create_key
+from gebied.api.routes_clusters import start_label
 from tests.plan_fixture import OTHER, OWN, plan_layers, write_plan
 
 
 @pytest.fixture()
-def setup(tmp_path):
-    plan = write_plan(tmp_path / "uit")
+def setup(serve, tmp_path):
+    """The fixture plan on either store (a fresh store per test: the tests write)."""
+    folder = write_plan(tmp_path / "uit").parent
     path = tmp_path / "sleutels.toml"
     keys = {"gemeente": create_key(path, rol="gemeente", gemeenten=[OWN]), "ncg": create_key(path, rol="ncg"),
             "img": create_key(path, rol="img")}
-    store = open_store(plan)
-    with TestClient(create_app(store, load_keys(path))) as client:
-        yield client, {k: {"X-API-Key": v} for k, v in keys.items()}
-    store.close()
+    return serve(folder, path), {k: {"X-API-Key": v} for k, v in keys.items()}
 
 
 def cluster_of(gemeente: str) -> str:
@@ -52,7 +52,8 @@ def test_fixed_start_is_written_read_back_and_shares_the_etag(setup):
 
 
 @pytest.mark.parametrize(("value", "words"), [("7", "periodelabel"), ("2026-K4", "startperiode 2027-K1"),
-                                              ("2028-K5", "kwartaal"), ("volgend jaar", "kwartaal")])
+                                              ("2028-K5", "kwartaal"), ("volgend jaar", "kwartaal"), ("  ", "lege startperiode"),
+                                              ("9999-K4", "meer dan 30 jaar")])
 def test_a_start_that_is_no_period_of_the_plan_is_refused(setup, value, words):
     client, h = setup
     cid = cluster_of(OWN)
@@ -69,3 +70,48 @@ def test_only_gemeente_and_ncg_write_and_only_their_own(setup):
     assert put_start(client, cluster_of(OTHER), "2028-K1", h["ncg"], '"0"').status_code == 200
     r = client.put(f"/clusters/{cluster_of(OWN)}/startperiode", json={"start_periode": "2028-K1"}, headers=h["gemeente"])
     assert r.status_code in (422, 428)
+
+
+def test_role_and_visibility_come_before_the_label(setup):
+    client, h = setup
+    assert put_start(client, cluster_of(OWN), "onzin", h["img"], '"0"').status_code == 403
+    assert put_start(client, cluster_of(OTHER), "onzin", h["gemeente"], '"0"').status_code == 404
+    assert put_start(client, cluster_of(OWN), "onzin", h["gemeente"], '"7"').status_code == 412
+
+
+@pytest.mark.parametrize(("periode", "start", "text", "label"), [
+    ("jaar", "2027", "2029", "2029"), ("jaar", "2027", "3", None), ("maand", "2027-01", "2027-3", "2027-03"),
+    ("halfjaar", "2027-H1", "2028-h2", "2028-H2"), ("kwartaal", "2027-K1", " 2027k3 ", "2027-K3"),
+    ("maand", None, "2027-05", None),  # plan_info without startperiode (default 2027-K1 fits no month): 422, not 500
+])
+def test_start_labels_in_every_period_scheme(periode, start, text, label):
+    info = {"periode": periode} | ({"startperiode": start} if start else {})
+    store = SimpleNamespace(info=info)
+    if label is None:
+        with pytest.raises(HTTPException) as refused:
+            start_label(store, text)
+        assert refused.value.status_code == 422
+    else:
+        assert start_label(store, text) == label
+
+
+def test_input_is_written_in_the_newest_version_only(setup, kind, request, tmp_path):
+    from gebied.api.store import read_plan_file
+    from gebied.store import open_plan_store
+
+    client, h = setup
+    database = request.getfixturevalue("database_url") if kind == "postgis" else None
+    backend = open_plan_store(output=None if database else tmp_path / "uit", database=database)
+    backend.add_version(read_plan_file(tmp_path / "uit" / "plan.gpkg"), settings={}, input_hash="", output=None)
+    backend.close()
+    live = client.app.state.live
+    for _ in range(600):
+        if live.current.versie == 2:
+            break
+        client.get("/gezondheid")
+        time.sleep(0.1)
+    cid = cluster_of(OWN)
+    old = client.put(f"/clusters/{cid}/startperiode?versie=1", json={"start_periode": "2028-K1"},
+                     headers={**h["ncg"], "If-Match": '"0"'})
+    assert old.status_code == 422 and "nieuwste planversie" in old.json()["detail"]
+    assert put_start(client, cid, "2028-K1", h["ncg"], '"0"').status_code == 200

@@ -3,6 +3,7 @@ that names addresses (row-level security in PostGIS), and the layers without add
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from gebied.store import Writer, open_plan_store
@@ -37,9 +38,16 @@ def test_a_gemeente_reads_only_its_own_rows(stored):
         assert len(own[name]) == int((layers[name]["gemeente_code"] == OWN).sum()) > 0
         assert set(own[name]["gemeente_code"]) == {OWN}
     gemeente = dict(zip(a["adres_id"].astype(str), a["gemeente_code"]))
-    flags_own = [g == OWN for g in layers["vlaggen"]["adres_id"].astype(str).map(gemeente)]
-    assert 0 < len(own["vlaggen"]) == sum(flags_own) < len(layers["vlaggen"])
-    assert {gemeente[str(x)] for x in own["vlaggen"]["adres_id"]} == {OWN}
+    v = layers["vlaggen"]
+    sides = pd.DataFrame({"a": v["adres_id"].astype(str).map(gemeente), "b": v["buur_adres_id"].astype(str).map(gemeente)})
+    touches = (sides["a"] == OWN) | (sides["b"] == OWN)
+    assert ((sides["a"] != sides["b"]) & touches).any()  # the fixture has flags across the border
+    assert 0 < len(own["vlaggen"]) == int(touches.sum()) < len(v)  # also a flag whose neighbour is own
+    west = store.read_layers(1, Writer("gm-west", frozenset({OTHER}), "gemeente"))["vlaggen"]
+    # the flags from OWN's addresses to OTHER's neighbours are OTHER's too
+    assert len(west) == int(((sides["a"] == OTHER) | (sides["b"] == OTHER)).sum()) > int((sides["a"] == OTHER).sum())
+    seen = own["vlaggen"]
+    assert all(OWN in (gemeente[str(x)], gemeente[str(y)]) for x, y in zip(seen["adres_id"], seen["buur_adres_id"]))
     assert list(own["brandhaarden"]["brandhaard_id"]) == ["BH0002"]  # BH0001 lies in OTHER
     for name in ("publiek", "planning", "plan_info"):  # no addresses: the same for everyone
         if name in layers:
@@ -59,8 +67,7 @@ def test_migration_3_moves_the_flags_of_older_versions_under_row_level_security(
         conn.execute("""INSERT INTO plan_tabellen (versie, laag, gegevens)
                         SELECT versie, laag, jsonb_agg(gegevens ORDER BY rij) FROM plan_rijen GROUP BY versie, laag""")
         conn.execute("DROP TABLE plan_rijen")
-        conn.execute("DROP POLICY gemeente ON plan_tabellen")
-        conn.execute("CREATE POLICY gemeente ON plan_tabellen USING (gebied_mag(NULL)) WITH CHECK (gebied_mag(NULL))")
+        conn.execute("DROP POLICY lezen ON plan_tabellen")
         conn.execute("DELETE FROM gebied_schema WHERE versie = 3")
     store.close()
     store = open_plan_store(database=database_url)  # migrates
@@ -69,8 +76,9 @@ def test_migration_3_moves_the_flags_of_older_versions_under_row_level_security(
         own = store.read_layers(1, GM)["vlaggen"]
         a = layers["adressen"]
         gemeente = dict(zip(a["adres_id"].astype(str), a["gemeente_code"]))
-        assert len(own) and {gemeente[str(x)] for x in own["adres_id"]} == {OWN}
+        assert len(own) and all(OWN in (gemeente[str(x)], gemeente[str(y)]) for x, y in zip(own["adres_id"], own["buur_adres_id"]))
         with store._as(GM) as conn:
             assert {r[0] for r in conn.execute("SELECT laag FROM plan_tabellen")} <= {"plan_info", "planning"}
+            assert conn.execute("DELETE FROM plan_tabellen").rowcount == 0  # readable, not writable
     finally:
         store.close()
