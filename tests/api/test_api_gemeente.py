@@ -91,3 +91,36 @@ def test_the_whole_plan_map_is_not_for_a_gemeente_key(serve, tmp_path):
     # the public map of another gemeente's area, with or without a key
     for headers in ({}, gm):
         assert "publieke kaart" in client.get(f"/kaart/{OTHER}", headers=headers).text
+
+
+def test_old_versions_never_push_out_the_current_gemeente_views(tmp_path, monkeypatch):
+    """One key reading many old versions (``?versie=``) must not evict the other keys' views of
+    the newest version (behaviour of the server's cache, the same for both stores)."""
+    import gebied.api.live as live_module
+    from gebied.api.auth import Principal
+    from gebied.api.live import Live
+    from gebied.api.store import open_store, read_plan_file
+    from tests.plan_fixture import write_plan
+
+    plan = write_plan(tmp_path / "uit")
+    layers = read_plan_file(plan)
+    store = open_store(plan)
+    backend = store.inputs.backend
+    for _ in range(3):
+        backend.add_version(layers, settings={}, input_hash="", output=None)
+    live = Live(store)
+    monkeypatch.setattr(live_module, "KEEP_GEMEENTE", 2)
+    live.poll()
+    for _ in range(300):
+        if live.current.versie == 4:
+            break
+        time.sleep(0.05)
+        live.poll()
+    assert live.current.versie == 4
+    oost, west = Principal("gemeente", "oost", frozenset({OWN})), Principal("gemeente", "west", frozenset({OTHER}))
+    live.gemeente_view(live.current, oost)
+    for versie in (1, 2, 3):
+        old = live.gemeente_view(live.view(versie), west)
+        assert old.versie == versie and set(old.address_gemeente.values()) == {OTHER}
+    assert live.cached_gemeente_view(live.current, oost) is not None
+    live.close()
