@@ -19,7 +19,7 @@ from gebied.cli.schedule import parse_flow, print_advice
 from gebied.cli.steps import GEBIEDEN_HELP, PROGRAMMA_HELP
 from gebied.demo.region import write_demo_inputs
 from gebied.frames import fmt_num
-from gebied.pipeline.run import STEPS, PlanResult, Renderer, run_plan
+from gebied.pipeline import STEPS, PlanResult, Renderer, run_plan
 from gebied.settings import PlanSettings, load_settings
 
 RendererFactory = Callable[[], Mapping[str, Renderer]]
